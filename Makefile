@@ -1,0 +1,63 @@
+# privacybot — the make targets named in README. `make run` and `make test` set up what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run train test test-fast lint format eval-kb eval-nlu validate lock clean
+
+## install: create .venv from requirements.lock (no-op while the lock is unchanged)
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --no-deps --ignore-requires-python -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+## run: set up, train if needed, start every process of the assistant
+run: install
+	$(BIN)/privacybot run
+
+## train: train the Rasa model (cached: skipped while data and config are unchanged)
+train: install
+	$(BIN)/privacybot train
+
+## validate: Rasa's own consistency checks of domain, NLU data, rules and stories
+validate: install
+	$(BIN)/privacybot validate
+
+## lint: ruff (lint + format check) and mypy over bot/ and actions/
+lint: install
+	$(BIN)/ruff check bot actions tests
+	$(BIN)/ruff format --check bot actions tests
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix bot actions tests
+	$(BIN)/ruff format bot actions tests
+
+## test-fast: unit tests only (no model, no servers)
+test-fast: install
+	$(BIN)/pytest -m "not servers" -q
+
+## test: everything — lint, Rasa data validation, training, unit, server and story tests
+test: install lint validate train
+	$(BIN)/pytest -q
+
+## eval-kb: retrieval accuracy, abstention and latency on the held-out question set
+eval-kb: install
+	$(BIN)/privacybot eval kb
+
+## eval-nlu: right recognition on the held-out message set, baseline comparison, cross-validation
+eval-nlu: install train
+	$(BIN)/privacybot eval nlu
+
+## lock: regenerate requirements.lock from the current venv
+lock:
+	head -n 3 requirements.lock > requirements.lock.new
+	$(BIN)/pip freeze --all --exclude-editable | grep -v -E '^(-e|pip==)' >> requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf var/run models/*.tar.gz .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin adapters that call into the ``bot`` package."""

@@ -1,0 +1,189 @@
+"""The `privacybot` command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from bot.settings import ConfigError, Settings, load_settings
+
+
+class _Ctx:
+    """Lazily loaded settings, so `--help` works even with a broken configuration."""
+
+    _settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            try:
+                self._settings = load_settings()
+            except ConfigError as exc:
+                raise click.ClickException(str(exc)) from None
+        return self._settings
+
+
+pass_ctx = click.make_pass_decorator(_Ctx, ensure=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Privacy assistant: answers questions from the privacy notice, recognises data-subject
+    requests, verifies the requester and files tickets for the Data Protection Officer.
+
+    Configuration comes from PRIVACYBOT_* environment variables and an optional .env file
+    (see README, "Configuration").
+    """
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Train even if a model for the current data exists.")
+@pass_ctx
+def train(ctx: _Ctx, force: bool) -> None:
+    """Train the Rasa model (skipped while config and training data are unchanged)."""
+    from bot.training import train as do_train
+
+    path, trained = _run_step(lambda: do_train(ctx.settings.model_dir, force=force))
+    click.echo(f"{'trained' if trained else 'up to date'}: {path}")
+
+
+@main.command()
+def validate() -> None:
+    """Check domain, NLU data, rules and stories with `rasa data validate`."""
+    from bot.training import validate as do_validate
+
+    _run_step(do_validate)
+    click.echo("training data valid")
+
+
+@main.command()
+@pass_ctx
+def run(ctx: _Ctx) -> None:
+    """Train if needed, then start the action server and the Rasa server; Ctrl-C stops all."""
+    from bot.runner import announce_when_ready, process_specs
+    from bot.supervisor import Supervisor
+    from bot.training import train as do_train
+
+    settings = ctx.settings
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    model, _ = _run_step(lambda: do_train(settings.model_dir))
+    supervisor = Supervisor(process_specs(settings, model))
+    sys.exit(supervisor.run(on_started=announce_when_ready(settings)))
+
+
+@main.group()
+def kb() -> None:
+    """The knowledge base built from the privacy notice."""
+
+
+@kb.command("build")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the JSON (default: policy_kb/notice.json).",
+)
+def kb_build(source: Path, out: Path | None) -> None:
+    """Build the structured knowledge base from SOURCE (.txt, .md or .html)."""
+    from bot.kb.build import build
+    from bot.kb.model import KB_FILE
+
+    try:
+        built = build(source)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise click.ClickException(f"cannot read {source}: {exc}") from None
+    if not built.sections:
+        raise click.ClickException(f"no sections found in {source}")
+    target = out or KB_FILE
+    built.save(target)
+    numbered = sum(1 for s in built.sections if s.number)
+    click.echo(f"{len(built.sections)} sections ({numbered} numbered) -> {target}")
+    if built.dropped_lines:
+        click.echo(f"dropped page text: {', '.join(repr(x) for x in built.dropped_lines)}")
+
+
+@main.command()
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per answer.")
+@click.option(
+    "--batch",
+    type=click.File("r", encoding="utf-8", errors="replace"),
+    help="Answer every line of FILE (use - for stdin); one JSON line out per line in.",
+)
+def ask(question: str | None, as_json: bool, batch: TextIO | None) -> None:
+    """Answer QUESTION from the privacy notice, citing the section."""
+    from bot.kb.answer import answer_question
+
+    if (question is None) == (batch is None):
+        raise click.UsageError("give either a QUESTION or --batch FILE")
+    lines = [question or ""] if batch is None else (ln.rstrip("\n") for ln in batch)
+    for line in lines:
+        answer = answer_question(clean_line(line))
+        if as_json or batch is not None:
+            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(answer.text)
+            for b in answer.buttons:
+                click.echo(f"  [{b['title']}]")
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Evaluation on held-out data (figures printed, nothing asserted)."""
+
+
+@eval_group.command("kb")
+@click.option(
+    "--set",
+    "question_set",
+    type=click.Choice(["heldout", "dev"]),
+    default="heldout",
+    show_default=True,
+    help="heldout: the reported figures; dev: the questions used for tuning.",
+)
+@click.option("--show-misses", is_flag=True, help="List the questions answered wrongly.")
+def eval_kb(question_set: str, show_misses: bool) -> None:
+    """Answering from the notice: top-1/top-3 accuracy, abstention, latency, against a baseline."""
+    from bot.kb.evaluate import (
+        QUESTION_SETS,
+        baseline_system,
+        evaluate,
+        load_questions,
+        report,
+        shipped_system,
+    )
+    from bot.kb.retrieve import default_retriever
+
+    questions = load_questions(QUESTION_SETS[question_set])
+    click.echo(f"question set: {QUESTION_SETS[question_set].name}")
+    retriever = default_retriever()
+    retriever.search("warm up")
+    ours = evaluate(shipped_system(retriever), questions)
+    base = evaluate(baseline_system(retriever.kb), questions)
+    click.echo(report("privacybot retrieval (lemmas + privacy concepts + typo repair + abstention)", ours))
+    click.echo(report("baseline: BM25 over title x2 + body, plain tokens, no abstention", base))
+    if show_misses:
+        for miss in ours["misses"]:
+            click.echo(f"  miss: {json.dumps(miss, ensure_ascii=False)}")
+
+
+def clean_line(text: str, limit: int = 2000) -> str:
+    """Strip control characters and cap the length of one input line."""
+    return "".join(ch for ch in text if ch.isprintable() or ch == " ")[:limit].strip()
+
+
+def _run_step(step: Any) -> Any:
+    try:
+        return step()
+    except subprocess.CalledProcessError as exc:
+        raise click.ClickException(f"command failed with exit code {exc.returncode}") from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""Answers from the notice: one to three quoted sentences with the section they come from.
+
+When the best section covers too little of the question, the assistant says so honestly and offers
+the Data Protection Officer's contact and a list of topics instead of guessing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.dialogue import offer_button
+from bot.kb.model import Section
+from bot.kb.retrieve import Ranking, Retriever, default_retriever
+
+CONFIDENCE_THRESHOLD = 0.4
+MAX_SENTENCES = 3
+RELATIVE_CUTOFF = 0.6
+CONTACT_ROLES = {"controller", "dpo"}
+
+
+@dataclass
+class Answer:
+    """What the assistant replies to a question."""
+
+    question: str
+    text: str
+    confidence: float
+    section: Section | None
+    quotes: list[str] = field(default_factory=list)
+    alternatives: list[tuple[Section, float]] = field(default_factory=list)
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def abstained(self) -> bool:
+        """True when the notice does not seem to answer the question."""
+        return self.section is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form used by `privacybot ask --json`."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "confidence": round(self.confidence, 3),
+            "abstained": self.abstained,
+            "section": _cite(self.section) if self.section else None,
+            "quotes": self.quotes,
+            "alternatives": [{**_cite(s), "score": round(sc, 3)} for s, sc in self.alternatives],
+        }
+
+
+def _cite(section: Section) -> dict[str, Any]:
+    return {"number": section.number, "title": section.title, "id": section.id}
+
+
+def citation(section: Section) -> str:
+    """ "— Privacy notice, section 8 'Data processing for payment process'"."""
+    return f"— Privacy notice, {section.label}"
+
+
+def pick_sentences(section: Section, ranked: tuple[tuple[int, float], ...]) -> list[str]:
+    """The most relevant sentences of ``section``, in the notice's order."""
+    sentences = [s for p in section.passages for s in p.sentences]
+    if section.role in CONTACT_ROLES:
+        return sentences[:6]
+    if not ranked or ranked[0][1] <= 0:
+        return sentences[:1]
+    best = ranked[0][1]
+    chosen = sorted(j for j, score in ranked[:MAX_SENTENCES] if score >= RELATIVE_CUTOFF * best)
+    if sentences[chosen[-1]].endswith(":") and chosen[-1] + 1 < len(sentences):
+        chosen.append(chosen[-1] + 1)  # a lead-in needs what it introduces
+    return [sentences[j] for j in chosen[: MAX_SENTENCES + 1]]
+
+
+def answer_question(question: str, retriever: Retriever | None = None) -> Answer:
+    """Answer ``question`` from the notice, or abstain honestly."""
+    retriever = retriever or default_retriever()
+    ranking = retriever.search(question.strip()[:1000])
+    alternatives = [(h.section, h.score) for h in ranking.hits]
+    if not ranking.hits or ranking.confidence < CONFIDENCE_THRESHOLD:
+        return _abstain(question, ranking, retriever, alternatives)
+    hit = ranking.hits[0]
+    quotes = pick_sentences(hit.section, hit.sentences)
+    quoted = "\n".join(quotes)
+    text = f"Our privacy notice says:\n\n“{quoted}”\n\n{citation(hit.section)}"
+    buttons = []
+    right = hit.section.metadata.get("right")
+    if right:
+        buttons.append(offer_button(right))
+    return Answer(
+        question=question,
+        text=text,
+        confidence=ranking.confidence,
+        section=hit.section,
+        quotes=quotes,
+        alternatives=alternatives[1:],
+        buttons=buttons,
+    )
+
+
+def _abstain(
+    question: str,
+    ranking: Ranking,
+    retriever: Retriever,
+    alternatives: list[tuple[Section, float]],
+) -> Answer:
+    dpo = retriever.kb.by_role("dpo")
+    contact = ""
+    if dpo is not None and dpo.metadata.get("emails"):
+        contact = f" You can also ask our Data Protection Officer directly: {dpo.metadata['emails'][0]}."
+    text = (
+        "I'm sorry, our privacy notice doesn't seem to cover that, and I don't want to guess."
+        f"{contact} Here are topics the notice does cover:"
+    )
+    topics = [s for s in retriever.kb.sections if s.number and "." not in s.number][:8]
+    buttons = [{"title": s.title, "payload": s.title} for s in topics]
+    return Answer(
+        question=question,
+        text=text,
+        confidence=ranking.confidence,
+        section=None,
+        alternatives=alternatives,
+        buttons=buttons,
+    )

@@ -1,0 +1,121 @@
+"""Rank the notice's sections and sentences for a question.
+
+Two BM25 indexes over spaCy lemmas plus ``#concept`` tags from the privacy vocabulary: one of whole
+sections (title weighted, metadata included) and one of sentences. A section's score mixes both.
+Confidence is the IDF-weighted share of the question's terms that the chosen section contains, so
+a question about something the notice never mentions scores low whatever its rank.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+from rank_bm25 import BM25Okapi
+
+from bot.kb.model import KnowledgeBase, Section
+from bot.kb.text import TypoFixer, analyse, rarity, vocabulary
+
+TITLE_WEIGHT = 3
+# How a section's score mixes its three signals (each normalised by the best section's): whole
+# section, best sentence, title alone. Tuned on tests/eval/kb_dev.yml.
+WEIGHTS = (0.4, 0.4, 0.2)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A ranked section with its sentences ordered by relevance."""
+
+    section: Section
+    score: float
+    sentences: tuple[tuple[int, float], ...]  # (index into section sentences, score), best first
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The result of a search."""
+
+    hits: tuple[Hit, ...]
+    confidence: float
+    terms: tuple[str, ...]
+
+
+class Retriever:
+    """Section and sentence retrieval over one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        titles = [analyse(s.title) for s in kb.sections]
+        self.sentences: list[tuple[int, int, str]] = []  # (section idx, sentence idx, text)
+        section_docs, sentence_docs = [], []
+        for i, section in enumerate(kb.sections):
+            meta = section.metadata
+            extra = " ".join([*meta.get("third_parties", []), *(meta.get("data_categories") or [])])
+            body = analyse(section.text) + analyse(extra.replace("_", " "))
+            section_docs.append(titles[i] * TITLE_WEIGHT + body)
+            for j, sentence in enumerate(s for p in section.passages for s in p.sentences):
+                self.sentences.append((i, j, sentence))
+                sentence_docs.append(analyse(sentence) + titles[i])
+        self.section_terms = [set(d) for d in section_docs]
+        self.section_index = BM25Okapi(section_docs)
+        self.title_index = BM25Okapi([t or ["\0"] for t in titles])
+        self.sentence_index = BM25Okapi(sentence_docs)
+        known = {t for d in section_docs for t in d if not t.startswith("#")} | vocabulary().words
+        self.fixer = TypoFixer(known)
+        n = len(section_docs)
+        df: dict[str, int] = {}
+        for terms in self.section_terms:
+            for t in terms:
+                df[t] = df.get(t, 0) + 1
+        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self.unknown_idf = math.log(1 + (n + 0.5) / 0.5)
+
+    def search(self, question: str, k: int = 3) -> Ranking:
+        """The top ``k`` sections for ``question`` and the confidence in the first."""
+        terms = analyse(question, self.fixer)
+        if not terms:
+            return Ranking(hits=(), confidence=0.0, terms=())
+        sec = self.section_index.get_scores(terms)
+        sent = self.sentence_index.get_scores(terms)
+        title = self.title_index.get_scores(terms)
+        top_title = max(float(title.max()), 1e-9)
+        best_sent: dict[int, list[tuple[int, float]]] = {}
+        for (si, sj, _), score in zip(self.sentences, sent, strict=True):
+            best_sent.setdefault(si, []).append((sj, float(score)))
+        top_sec = max(float(sec.max()), 1e-9)
+        top_sent = max(float(sent.max()), 1e-9)
+        combined = []
+        for i in range(len(self.kb.sections)):
+            ranked = sorted(best_sent.get(i, []), key=lambda x: -x[1])
+            lead = ranked[0][1] if ranked else 0.0
+            w_sec, w_sent, w_title = WEIGHTS
+            score = (
+                w_sec * float(sec[i]) / top_sec
+                + w_sent * lead / top_sent
+                + w_title * max(0.0, float(title[i])) / top_title
+            )
+            combined.append((score, i, tuple(ranked)))
+        combined.sort(key=lambda x: -x[0])
+        hits = tuple(Hit(self.kb.sections[i], s, ranked) for s, i, ranked in combined[:k])
+        return Ranking(hits=hits, confidence=self.coverage(terms, combined[0][1]), terms=tuple(terms))
+
+    def coverage(self, terms: list[str], section_index: int) -> float:
+        """IDF-weighted share of ``terms`` found in the section (unknown terms weigh most)."""
+        present = self.section_terms[section_index]
+        covered_by_tags = vocabulary().words
+        total = found = 0.0
+        for t in set(terms):
+            if t in covered_by_tags and not t.startswith("#"):
+                continue  # its #concept tag stands for it
+            w = self.idf[t] if t in self.idf else self.unknown_idf * rarity(t.lstrip("#"))
+            total += w
+            if t in present:
+                found += w
+        return found / total if total else 0.0
+
+
+@functools.lru_cache(maxsize=1)
+def default_retriever() -> Retriever:
+    """A retriever over the shipped knowledge base (built once per process)."""
+    return Retriever(KnowledgeBase.load())

@@ -1,0 +1,151 @@
+"""Typed, validated configuration from environment variables (prefix ``PRIVACYBOT_``) and ``.env``.
+
+The embedded defaults need nothing installed: SQLite files under ``var/``, email written to
+``var/outbox/``, Telegram off. Every variable is listed in README's configuration table.
+"""
+
+from __future__ import annotations
+
+import functools
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "PRIVACYBOT_"
+
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+class Profile(StrEnum):
+    """Deployment profile: embedded (SQLite, file outbox) or production (PostgreSQL, Redis, SMTP)."""
+
+    embedded = "embedded"
+    production = "production"
+
+
+class EmailBackend(StrEnum):
+    """Where outgoing email goes."""
+
+    file = "file"
+    smtp = "smtp"
+
+
+class ConfigError(Exception):
+    """Invalid configuration; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """All settings of the assistant's processes."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    profile: Profile = Profile.embedded
+    data_dir: Path = PROJECT_ROOT / "var"
+    model_dir: Path = PROJECT_ROOT / "models"
+
+    host: str = "127.0.0.1"
+    rasa_port: Port = 5005
+    action_port: Port = 5055
+    cors_origins: str = "http://localhost:8080,http://127.0.0.1:8080"
+
+    database_url: str = ""
+    tracker_store_url: str = ""
+    rasa_api_token: str = ""
+
+    email_backend: EmailBackend = EmailBackend.file
+    email_sender: str = "privacy-assistant@localhost"
+    dpo_email: str = "dpo@localhost"
+
+    telegram_token: str = ""
+
+    controller_name: str = "aiconix.ai GmbH"
+    controller_timezone: str = "Europe/Berlin"
+    controller_country: str = "DE"
+    controller_region: str = "HH"
+
+    log_level: str = "INFO"
+
+    @field_validator("controller_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+        return level
+
+    @field_validator("database_url", "tracker_store_url")
+    @classmethod
+    def _sqlalchemy_url(cls, value: str) -> str:
+        if value and "://" not in value:
+            raise ValueError("must be an SQLAlchemy URL such as sqlite:///var/x.db")
+        return value
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> Settings:
+        self.data_dir = self.data_dir.resolve()
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'privacybot.db'}"
+        if not self.tracker_store_url:
+            self.tracker_store_url = f"sqlite:///{self.data_dir / 'tracker.db'}"
+        if self.rasa_port == self.action_port:
+            raise ValueError("PRIVACYBOT_ACTION_PORT must differ from PRIVACYBOT_RASA_PORT")
+        return self
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Folder of the file email backend."""
+        return self.data_dir / "outbox"
+
+    @property
+    def action_url(self) -> str:
+        """Where the Rasa server finds the action server."""
+        return f"http://{self.host}:{self.action_port}/webhook"
+
+    @property
+    def rasa_url(self) -> str:
+        """Base URL of the Rasa server."""
+        return f"http://{self.host}:{self.rasa_port}"
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        loc = [str(p) for p in item["loc"] if p != "__root__"]
+        name = ENV_PREFIX + loc[0].upper() if loc else "configuration"
+        msg = item["msg"].removeprefix("Value error, ")
+        parts.append(f"{name}: {msg}")
+    return "; ".join(parts)
+
+
+def load_settings() -> Settings:
+    """Read and validate the settings; raise ConfigError naming the variable on bad values."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigError(f"invalid configuration: {_describe(exc)}") from None
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return load_settings()

@@ -1,0 +1,119 @@
+"""Shared fixtures: the trained model and the real Rasa + action servers on free ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from bot.runner import process_specs, wait_for_http
+from bot.settings import PROJECT_ROOT, Settings
+from bot.supervisor import Supervisor
+from bot.training import train
+
+OUTPUT_DIR = PROJECT_ROOT / "test-output"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    """Folder for logs and screenshots the tests leave behind."""
+    OUTPUT_DIR.mkdir(exist_ok=True)
+    return OUTPUT_DIR
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The model for the current data (trained once, then reused from models/)."""
+    path, _ = train(PROJECT_ROOT / "models")
+    return path
+
+
+@dataclass
+class Servers:
+    """The running assistant as the tests see it."""
+
+    settings: Settings
+    supervisor: Supervisor
+    log: Path
+
+    @property
+    def webhook(self) -> str:
+        return f"{self.settings.rasa_url}/webhooks/rest/webhook"
+
+    def conversation(self) -> Conversation:
+        return Conversation(self, sender=f"test-{uuid.uuid4().hex[:12]}")
+
+
+@dataclass
+class Conversation:
+    """One visitor talking to the assistant over the REST channel."""
+
+    servers: Servers
+    sender: str
+    replies: list[list[dict[str, Any]]] = field(default_factory=list)
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        response = requests.post(
+            self.servers.webhook, json={"sender": self.sender, "message": text}, timeout=60
+        )
+        response.raise_for_status()
+        messages: list[dict[str, Any]] = response.json()
+        self.replies.append(messages)
+        return messages
+
+    def say_text(self, text: str) -> str:
+        """Send ``text``; the bot's reply texts joined by newlines."""
+        return "\n".join(m.get("text", "") for m in self.say(text))
+
+
+def buttons(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """All buttons offered in a reply."""
+    return [b for m in messages for b in m.get("buttons", [])]
+
+
+@pytest.fixture(scope="session")
+def servers(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory, output_dir: Path
+) -> Iterator[Servers]:
+    """The action server and the Rasa server, started once per test run on free ports."""
+    data_dir = tmp_path_factory.mktemp("var")
+    env = {
+        "PRIVACYBOT_DATA_DIR": str(data_dir),
+        "PRIVACYBOT_RASA_PORT": str(free_port()),
+        "PRIVACYBOT_ACTION_PORT": str(free_port()),
+    }
+    previous = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    settings = Settings()
+    log = output_dir / "servers.log"
+    with log.open("w", encoding="utf-8") as out:
+        supervisor = Supervisor(process_specs(settings, trained_model), out=out)
+        supervisor.start()
+        try:
+            ready = wait_for_http(settings.rasa_url + "/", timeout=300, stop=supervisor)
+            ready = ready and wait_for_http(f"http://{settings.host}:{settings.action_port}/health", 60)
+            if not ready:
+                pytest.fail(f"servers did not start; see {log}")
+            yield Servers(settings=settings, supervisor=supervisor, log=log)
+        finally:
+            supervisor.request_stop()
+            supervisor.stop_all()
+            for key, value in previous.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value

@@ -1,0 +1,78 @@
+"""The privacybot command line as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from bot.settings import PROJECT_ROOT
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def test_help_lists_the_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("run", "train", "validate", "ask", "kb", "eval"):
+        assert f"  {command} " in result.stdout or f"  {command}\n" in result.stdout
+
+
+def test_wrong_setting_gives_one_line_error_naming_it() -> None:
+    result = run("run", env={"PRIVACYBOT_RASA_PORT": "not-a-port"})
+    assert result.returncode == 1
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1
+    assert lines[0].startswith("Error: invalid configuration: PRIVACYBOT_RASA_PORT")
+
+
+def test_ask_json_fields() -> None:
+    result = run("ask", "--json", "does Stripe get my date of birth?")
+    assert result.returncode == 0
+    answer = json.loads(result.stdout)
+    assert answer["section"] == {
+        "number": "8",
+        "title": "Data processing for payment process",
+        "id": "8",
+    }
+    assert "date of birth" in answer["answer"]
+    assert 0 < answer["confidence"] <= 1
+    assert all({"number", "title", "score"} <= set(a) for a in answer["alternatives"])
+
+
+def test_ask_batch_keeps_order_and_survives_odd_lines() -> None:
+    lines = [
+        "who is your DPO?",
+        "",
+        "\x00\x1b[31m" + "x" * 50000,
+        "do you use TikTok?",
+        "what cookies do you use?",
+    ]
+    result = run("ask", "--json", "--batch", "-", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0
+    out = [json.loads(x) for x in result.stdout.splitlines()]
+    assert len(out) == len(lines)
+    assert out[0]["section"]["title"] == "Name and address of the Data Protection Officer"
+    assert out[1]["abstained"] and out[2]["abstained"] and out[3]["abstained"]
+    assert out[4]["section"]["number"] == "2"
+    assert len(out[2]["question"]) <= 2000
+
+
+def test_ask_needs_a_question_or_a_batch() -> None:
+    result = run("ask")
+    assert result.returncode == 2
+    assert "give either a QUESTION or --batch FILE" in result.stderr

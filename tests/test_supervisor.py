@@ -1,0 +1,80 @@
+"""The process supervisor with real child processes."""
+
+from __future__ import annotations
+
+import io
+import sys
+import threading
+import time
+
+from bot.supervisor import ProcessSpec, Supervisor
+
+PY = sys.executable
+
+
+def _spec(name: str, code: str) -> ProcessSpec:
+    return ProcessSpec(name, [PY, "-c", code])
+
+
+def test_crash_of_one_process_is_reported_and_stops_the_others() -> None:
+    out = io.StringIO()
+    sup = Supervisor(
+        [
+            _spec("sleeper", "import time; print('up', flush=True); time.sleep(60)"),
+            _spec("crasher", "import sys, time; time.sleep(0.5); print('boom'); sys.exit(3)"),
+        ],
+        out=out,
+        grace=5,
+    )
+    sup.start()
+    started = time.monotonic()
+    code = sup.wait()
+    assert code == 3
+    assert time.monotonic() - started < 15
+    text = out.getvalue()
+    assert "crasher exited unexpectedly with code 3" in text
+    assert "crasher    | boom" in text or "crasher | boom" in text.replace("  ", " ")
+    assert all(p.poll() is not None for p in sup.procs.values())
+
+
+def test_clean_exit_of_a_process_still_counts_as_failure() -> None:
+    sup = Supervisor(
+        [_spec("quitter", "pass"), _spec("sleeper", "import time; time.sleep(60)")],
+        out=io.StringIO(),
+    )
+    sup.start()
+    assert sup.wait() == 1
+
+
+def test_stop_request_terminates_everything_and_returns_zero() -> None:
+    out = io.StringIO()
+    sup = Supervisor(
+        [_spec("a", "import time; time.sleep(60)"), _spec("b", "import time; time.sleep(60)")],
+        out=out,
+    )
+    sup.start()
+    threading.Timer(0.5, sup.request_stop).start()
+    assert sup.wait() == 0
+    assert all(p.poll() is not None for p in sup.procs.values())
+    assert "all processes stopped" in out.getvalue()
+
+
+def test_process_ignoring_sigterm_is_killed_after_grace() -> None:
+    code = (
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+        "print('ready', flush=True); time.sleep(60)"
+    )
+    out = io.StringIO()
+    sup = Supervisor([_spec("stubborn", code)], out=out, grace=1)
+    sup.start()
+    time.sleep(0.8)
+    sup.stop_all()
+    assert sup.procs["stubborn"].poll() is not None
+    assert "did not stop within 1s; killing it" in out.getvalue()
+
+
+def test_names_must_be_unique() -> None:
+    import pytest
+
+    with pytest.raises(ValueError):
+        Supervisor([_spec("x", "pass"), _spec("x", "pass")])

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 import click
 
+from bot.inputs import clean_text
 from bot.settings import ConfigError, Settings, load_settings
 
 
@@ -124,13 +125,45 @@ def ask(question: str | None, as_json: bool, batch: TextIO | None) -> None:
         raise click.UsageError("give either a QUESTION or --batch FILE")
     lines = [question or ""] if batch is None else (ln.rstrip("\n") for ln in batch)
     for line in lines:
-        answer = answer_question(clean_line(line))
+        answer = answer_question(clean_text(line))
         if as_json or batch is not None:
             click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
         else:
             click.echo(answer.text)
             for b in answer.buttons:
                 click.echo(f"  [{b['title']}]")
+
+
+@main.command()
+@click.argument("message", required=False)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per message.")
+@click.option(
+    "--batch",
+    type=click.File("r", encoding="utf-8", errors="replace"),
+    help="Triage every line of FILE (use - for stdin); one JSON line out per line in, in order.",
+)
+@pass_ctx
+def triage(ctx: _Ctx, message: str | None, as_json: bool, batch: TextIO | None) -> None:
+    """Which data-subject rights MESSAGE asks to exercise (needs the trained model)."""
+    from bot.training import model_path
+    from bot.triage import Triager
+
+    if (message is None) == (batch is None):
+        raise click.UsageError("give either a MESSAGE or --batch FILE")
+    model = model_path(ctx.settings.model_dir)
+    if not model.exists():
+        raise click.ClickException(f"no trained model at {model}: run `privacybot train` first")
+    triager = Triager(model)
+    lines = [message or ""] if batch is None else (ln.rstrip("\n") for ln in batch)
+    for line in lines:
+        result = triager.triage(line)
+        if as_json or batch is not None:
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        else:
+            rights = ", ".join(result.rights) or "none"
+            click.echo(f"rights: {rights}  (intent {result.intent}, confidence {result.confidence:.2f})")
+            if result.question_about:
+                click.echo(f"question about: {', '.join(result.question_about)}")
 
 
 @main.group("eval")
@@ -173,9 +206,75 @@ def eval_kb(question_set: str, show_misses: bool) -> None:
             click.echo(f"  miss: {json.dumps(miss, ensure_ascii=False)}")
 
 
-def clean_line(text: str, limit: int = 2000) -> str:
-    """Strip control characters and cap the length of one input line."""
-    return "".join(ch for ch in text if ch.isprintable() or ch == " ")[:limit].strip()
+@eval_group.command("nlu")
+@click.option("--no-baseline", is_flag=True, help="Skip training and scoring the rasa init baseline.")
+@click.option(
+    "--folds", default=3, show_default=True, help="Folds of `rasa test nlu` cross-validation (0: skip)."
+)
+@pass_ctx
+def eval_nlu(ctx: _Ctx, no_baseline: bool, folds: int) -> None:
+    """Right recognition on the held-out messages, against Rasa's default pipeline; cross-validation."""
+    from bot.nlu_eval import load_heldout, report, score
+    from bot.training import BASELINE_CONFIG_FILE, CONFIG_FILE, DATA_DIR, DOMAIN_FILE
+    from bot.training import train as do_train
+    from bot.triage import Triager
+
+    items = load_heldout()
+    model, _ = _run_step(lambda: do_train(ctx.settings.model_dir))
+    ours = Triager(model)
+    click.echo(
+        report(
+            "privacybot (bot/config.yml): whole message + clauses",
+            score(lambda t: ours.triage(t).rights, items),
+        )
+    )
+    whole_only = Triager(model, split_clauses=False)
+    click.echo(
+        report(
+            "privacybot, whole message only (multi-intents, no clause splitting)",
+            score(lambda t: whole_only.triage(t).rights, items),
+            detail=False,
+        )
+    )
+    if not no_baseline:
+        base_model, _ = _run_step(
+            lambda: do_train(ctx.settings.model_dir, config=BASELINE_CONFIG_FILE, nlu_only=True)
+        )
+        base = Triager(base_model)
+        click.echo(
+            report(
+                "baseline: rasa init default pipeline, same data, whole message + clauses",
+                score(lambda t: base.triage(t).rights, items),
+            )
+        )
+    if folds:
+        out = ctx.settings.data_dir / "eval" / "nlu-cross-validation"
+        cmd = [
+            sys.executable,
+            "-m",
+            "rasa",
+            "test",
+            "nlu",
+            "--config",
+            str(CONFIG_FILE),
+            "--domain",
+            str(DOMAIN_FILE),
+        ]
+        cmd += [
+            "--nlu",
+            str(DATA_DIR / "nlu"),
+            "--cross-validation",
+            "--folds",
+            str(folds),
+            "--out",
+            str(out),
+        ]
+        _run_step(lambda: subprocess.run(cmd, check=True, capture_output=True, text=True))
+        intents = json.loads((out / "intent_report.json").read_text())
+        click.echo(
+            f"rasa test nlu --cross-validation --folds {folds} (training data): intent accuracy "
+            f"{intents['accuracy']:.3f}, macro-F1 {intents['macro avg']['f1-score']:.3f}; report in {out}"
+        )
 
 
 def _run_step(step: Any) -> Any:

@@ -11,16 +11,20 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
+import yaml
 from rank_bm25 import BM25Okapi
 
 from bot.kb.model import KnowledgeBase, Section
 from bot.kb.text import TypoFixer, analyse, rarity, vocabulary
+from bot.settings import PROJECT_ROOT
 
+EXAMPLES_FILE = PROJECT_ROOT / "policy_kb" / "example_questions.yml"
 TITLE_WEIGHT = 3
-# How a section's score mixes its three signals (each normalised by the best section's): whole
-# section, best sentence, title alone. Tuned on tests/eval/kb_dev.yml.
-WEIGHTS = (0.4, 0.4, 0.2)
+# How a section's score mixes its signals (each normalised by the best section's): whole section,
+# best sentence, title alone, best example question. Tuned on tests/eval/kb_dev.yml.
+WEIGHTS = (0.2, 0.3, 0.1, 0.4)
 
 
 @dataclass(frozen=True)
@@ -41,10 +45,24 @@ class Ranking:
     terms: tuple[str, ...]
 
 
+def load_examples(kb: KnowledgeBase, path: Path = EXAMPLES_FILE) -> dict[str, list[str]]:
+    """Example questions per section id, if the file was written for this knowledge base's source."""
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if data.get("source") != kb.source:
+        return {}
+    ids = {s.id for s in kb.sections}
+    unknown = set(data["sections"]) - ids
+    if unknown:
+        raise ValueError(f"{path.name} names sections the knowledge base lacks: {sorted(unknown)}")
+    return {str(k): list(v) for k, v in data["sections"].items()}
+
+
 class Retriever:
     """Section and sentence retrieval over one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase):
+    def __init__(self, kb: KnowledgeBase, examples: dict[str, list[str]] | None = None):
         self.kb = kb
         titles = [analyse(s.title) for s in kb.sections]
         self.sentences: list[tuple[int, int, str]] = []  # (section idx, sentence idx, text)
@@ -57,14 +75,21 @@ class Retriever:
             for j, sentence in enumerate(s for p in section.passages for s in p.sentences):
                 self.sentences.append((i, j, sentence))
                 sentence_docs.append(analyse(sentence) + titles[i])
+        examples = load_examples(kb) if examples is None else examples
+        self.examples: list[tuple[int, list[str]]] = [
+            (i, analyse(q)) for i, s in enumerate(kb.sections) for q in examples.get(s.id, [])
+        ]
+        self.example_index = BM25Okapi([d or ["\0"] for _, d in self.examples]) if self.examples else None
         self.section_terms = [set(d) for d in section_docs]
+        for i, doc in self.examples:
+            self.section_terms[i].update(doc)
         self.section_index = BM25Okapi(section_docs)
         self.title_index = BM25Okapi([t or ["\0"] for t in titles])
         self.sentence_index = BM25Okapi(sentence_docs)
         known = {t for d in section_docs for t in d if not t.startswith("#")} | vocabulary().words
         self.fixer = TypoFixer(known)
         n = len(section_docs)
-        df: dict[str, int] = {}
+        df: dict[str, int] = {}  # document frequency over sections (with their example questions)
         for terms in self.section_terms:
             for t in terms:
                 df[t] = df.get(t, 0) + 1
@@ -80,6 +105,11 @@ class Retriever:
         sent = self.sentence_index.get_scores(terms)
         title = self.title_index.get_scores(terms)
         top_title = max(float(title.max()), 1e-9)
+        example = [0.0] * len(self.kb.sections)
+        if self.example_index is not None:
+            for (i, _), score in zip(self.examples, self.example_index.get_scores(terms), strict=True):
+                example[i] = max(example[i], float(score))
+        top_example = max(max(example), 1e-9)
         best_sent: dict[int, list[tuple[int, float]]] = {}
         for (si, sj, _), score in zip(self.sentences, sent, strict=True):
             best_sent.setdefault(si, []).append((sj, float(score)))
@@ -89,11 +119,12 @@ class Retriever:
         for i in range(len(self.kb.sections)):
             ranked = sorted(best_sent.get(i, []), key=lambda x: -x[1])
             lead = ranked[0][1] if ranked else 0.0
-            w_sec, w_sent, w_title = WEIGHTS
+            w_sec, w_sent, w_title, w_example = WEIGHTS
             score = (
                 w_sec * float(sec[i]) / top_sec
                 + w_sent * lead / top_sent
                 + w_title * max(0.0, float(title[i])) / top_title
+                + w_example * example[i] / top_example
             )
             combined.append((score, i, tuple(ranked)))
         combined.sort(key=lambda x: -x[0])

@@ -1,0 +1,94 @@
+"""Answers from the notice: quotes, citations, offers, honest abstention."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.kb.answer import answer_question, citation
+from bot.kb.model import KnowledgeBase
+from bot.kb.retrieve import Retriever, default_retriever
+from bot.kb.text import TypoFixer, analyse, lemmas
+
+
+@pytest.mark.parametrize(
+    ("question", "sections"),
+    [
+        ("do you store my IP?", {"1", "7"}),  # server logs; comments store the IP too
+        ("who is your DPO?", {"name-and-address-of-the-data-protection-officer"}),
+        ("wat do u log when i visit ur site", {"1"}),
+        ("does Stripe get my date of birth?", {"8"}),
+        ("can I get my stuff removed?", {"16"}),
+        ("is the English version legally binding?", {"language-versions"}),
+        ("do you tell recipients when my data is corrected?", {"17"}),
+        ("can I get a copy of my data for free?", {"13"}),
+    ],
+)
+def test_questions_from_the_issue_reach_their_section(question: str, sections: set[str]) -> None:
+    answer = answer_question(question)
+    assert answer.section is not None and answer.section.id in sections
+
+
+def test_answer_quotes_the_notice_verbatim_and_cites() -> None:
+    answer = answer_question("does Stripe get my date of birth?")
+    notice = default_retriever().kb.section("8").text
+    assert answer.quotes and all(q in notice for q in answer.quotes)
+    assert 1 <= len(answer.quotes) <= 4
+    assert answer.text.endswith("— Privacy notice, section 8 'Data processing for payment process'")
+
+
+def test_citation_of_unnumbered_section() -> None:
+    kb = KnowledgeBase.load()
+    assert citation(kb.section("name-and-address-of-the-data-protection-officer")) == (
+        "— Privacy notice, 'Name and address of the Data Protection Officer'"
+    )
+
+
+def test_dpo_answer_gives_the_contact() -> None:
+    answer = answer_question("how can I reach your data protection officer?")
+    assert "Thilo Noack" in answer.text and "Datenschutz[at]aiconix.ai" in answer.text
+
+
+def test_rights_section_offers_the_matching_request() -> None:
+    answer = answer_question("what is the right to be forgotten?")
+    assert answer.buttons == [{"title": "Request deletion of your data", "payload": "/request_erasure"}]
+    notification = answer_question("do you tell recipients when my data is corrected?")
+    assert notification.buttons[0]["payload"] == "/request_notification"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["do you use TikTok pixels?", "what's your refund policy?", "", "?!?", "do you sell my data?"],
+)
+def test_not_covered_means_honest_abstention(question: str) -> None:
+    answer = answer_question(question)
+    assert answer.abstained and answer.section is None
+    assert "doesn't seem to cover that" in answer.text
+    assert "Datenschutz@aiconix.ai" in answer.text
+    assert len(answer.buttons) == 8
+
+
+def test_huge_and_hostile_input_is_handled() -> None:
+    answer = answer_question("what cookies do you use? <script>alert(1)</script> " * 2000)
+    assert answer.section is None or answer.section.id == "2"
+    assert "<script>" not in answer.text
+
+
+def test_to_dict_has_the_documented_fields() -> None:
+    data = answer_question("what cookies do you use?").to_dict()
+    assert {"question", "answer", "confidence", "section", "alternatives"} <= set(data)
+    assert data["section"]["number"] == "2" and data["section"]["title"] == "Use of cookies"
+    assert all({"number", "title", "score"} <= set(a) for a in data["alternatives"])
+
+
+def test_text_processing_pieces() -> None:
+    assert lemmas("what's the company's address? don't") == ["what", "the", "company", "address", "do", "not"]
+    assert "#right_erasure" in analyse("please erase it")
+    assert "#right_erasure" in analyse("cancellation")
+    assert TypoFixer(["cookie", "payment"]).fix("paymnet") == "payment"
+    assert TypoFixer(["cookie"]).fix("zzzzzz") == "zzzzzz"
+
+
+def test_retriever_without_example_questions_still_answers() -> None:
+    plain = Retriever(KnowledgeBase.load(), examples={})
+    ranking = plain.search("who processes my credit card payment?")
+    assert ranking.hits[0].section.id == "8"

@@ -1,0 +1,123 @@
+"""Right recognition: clause splitting and the combination rules (unit), and the real model (slow)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.settings import PROJECT_ROOT
+from bot.triage import clauses, combine, rights_named
+
+
+def parse(intent: str, confidence: float, entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {"intent": {"name": intent, "confidence": confidence}, "entities": entities or []}
+
+
+def test_clauses_split_at_connectives_but_keep_short_objects() -> None:
+    assert clauses("send me a copy of my data and then close my account") == [
+        "send me a copy of my data",
+        "close my account",
+    ]
+    assert clauses("Copy first, then delete") == ["Copy first", "delete"]
+    assert clauses("delete my comments and IP address") == ["delete my comments and IP address"]
+    assert clauses("I revoke my consent. Also, please send me my data.") == [
+        "I revoke my consent",
+        "please send me my data",
+    ]
+
+
+def test_whole_multi_intent_gives_both_rights() -> None:
+    t = combine("x", parse("request_access+request_erasure", 0.97), [])
+    assert t.rights == ["access", "erasure"]
+
+
+def test_clauses_add_rights_the_whole_message_missed() -> None:
+    t = combine(
+        "stop the ads, and then erase my account",
+        parse("request_objection", 0.9),
+        [
+            ("stop the ads", parse("request_objection", 0.95)),
+            ("erase my account", parse("request_erasure", 0.99)),
+        ],
+    )
+    assert t.rights == ["objection", "erasure"]
+
+
+def test_unsure_clause_adds_nothing() -> None:
+    t = combine("a b", parse("request_erasure", 0.9), [("a b", parse("request_restriction", 0.6))])
+    assert t.rights == ["erasure"]
+
+
+def test_question_about_a_right_requests_nothing_but_names_it() -> None:
+    t = combine(
+        "What does the right to data portability mean?",
+        parse("ask_question", 0.95),
+        [("x y", parse("request_portability", 0.99))],
+    )
+    assert t.rights == []
+    assert t.question_about == ["portability"]
+
+
+def test_fallback_looks_through_to_the_ranked_intent() -> None:
+    whole = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.55},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.55},
+            {"name": "request_erasure", "confidence": 0.52},
+        ],
+        "entities": [],
+    }
+    t = combine("x", whole, [])
+    assert t.intent == "request_erasure" and t.rights == ["erasure"]
+
+
+def test_chit_chat_requests_nothing() -> None:
+    assert combine("hi", parse("greet", 0.99), []).rights == []
+
+
+def test_rights_named_in_text() -> None:
+    assert rights_named("is the right to be forgotten absolute?") == ["erasure"]
+    assert rights_named("what about my newsletter") == []
+
+
+@pytest.mark.servers
+def test_triage_cli_batch_with_the_trained_model(trained_model: Path) -> None:
+    lines = [
+        "plz delete me from ur database",
+        "send me a copy of my data and then close my account",
+        "What does the right to portability mean?",
+        "stop sending me ads",
+        "I moved, update my address",
+        "",
+        "\x00" * 10 + "<script>alert(1)</script>",
+        "my email is jane.doe@example.com",
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "triage", "--json", "--batch", "-"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [o["message"] for o in out][:5] == lines[:5]
+    assert out[0]["rights"] == ["erasure"]
+    assert out[1]["rights"] == ["access", "erasure"]
+    assert out[2]["rights"] == [] and out[2]["question_about"] == ["portability"]
+    assert out[3]["rights"] == ["objection"]
+    assert out[4]["rights"] == ["rectification"]
+    assert out[5]["rights"] == [] and out[5]["intent"] is None
+    assert "\x00" not in out[6]["message"]
+    assert out[7]["rights"] == []
+    assert {"entity": "email", "value": "jane.doe@example.com"}.items() <= {
+        k: v for e in out[7]["entities"] if e["entity"] == "email" for k, v in e.items()
+    }.items()
+    for o in out:
+        assert {"message", "rights", "intent", "confidence", "entities"} <= set(o)

@@ -27,9 +27,7 @@ class ActionRestateRequest(Action):
         if not rights:  # resuming after a question: restate what is pending
             pending = tracker.get_slot("requested_rights") or []
             if pending:
-                dispatcher.utter_message(
-                    text=dialogue.restate(pending), buttons=dialogue.confirmation_buttons()
-                )
+                dispatcher.utter_message(text=dialogue.restate(pending), buttons=dialogue.confirmation_buttons())
                 return []
             dispatcher.utter_message(response="utter_ask_which_right")
             return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -12,6 +13,7 @@ import click
 
 from bot.inputs import clean_text
 from bot.settings import ConfigError, Settings, load_settings
+from bot.tickets_cli import register
 
 
 class _Ctx:
@@ -33,13 +35,15 @@ pass_ctx = click.make_pass_decorator(_Ctx, ensure=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Privacy assistant: answers questions from the privacy notice, recognises data-subject
     requests, verifies the requester and files tickets for the Data Protection Officer.
 
     Configuration comes from PRIVACYBOT_* environment variables and an optional .env file
     (see README, "Configuration").
     """
+    ctx.ensure_object(_Ctx)
 
 
 @main.command()
@@ -166,6 +170,40 @@ def triage(ctx: _Ctx, message: str | None, as_json: bool, batch: TextIO | None) 
                 click.echo(f"question about: {', '.join(result.question_about)}")
 
 
+class Instant(click.ParamType):
+    """An ISO 8601 instant with a UTC offset, e.g. 2026-01-15T10:00:00+01:00 or ...Z."""
+
+    name = "INSTANT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            parsed = datetime.fromisoformat(str(value))
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.utcoffset() is None:
+            self.fail(f"{value!r} is not an ISO 8601 instant with offset (e.g. 2026-01-15T10:00:00+01:00)")
+        return parsed
+
+
+@main.command()
+@click.argument("received", type=Instant())
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_ctx
+def deadline(ctx: _Ctx, received: datetime, as_json: bool) -> None:
+    """The deadline for a request RECEIVED at an instant (Art. 12(3) GDPR, Reg. 1182/71 Art. 3)."""
+    from bot.deadline import deadlines
+
+    result = deadlines(received, ctx.settings.jurisdiction)
+    if as_json:
+        click.echo(json.dumps(result.to_dict()))
+    else:
+        click.echo(f"received (controller's local date): {result.received_local:%A %d %B %Y}")
+        click.echo(f"answer due by:                      {result.due:%A %d %B %Y}")
+        click.echo(f"if extended by two months:          {result.due_extended:%A %d %B %Y}")
+
+
 @main.group("eval")
 def eval_group() -> None:
     """Evaluation on held-out data (figures printed, nothing asserted)."""
@@ -208,9 +246,7 @@ def eval_kb(question_set: str, show_misses: bool) -> None:
 
 @eval_group.command("nlu")
 @click.option("--no-baseline", is_flag=True, help="Skip training and scoring the rasa init baseline.")
-@click.option(
-    "--folds", default=3, show_default=True, help="Folds of `rasa test nlu` cross-validation (0: skip)."
-)
+@click.option("--folds", default=3, show_default=True, help="Folds of `rasa test nlu` cross-validation (0: skip).")
 @pass_ctx
 def eval_nlu(ctx: _Ctx, no_baseline: bool, folds: int) -> None:
     """Right recognition on the held-out messages, against Rasa's default pipeline; cross-validation."""
@@ -237,9 +273,7 @@ def eval_nlu(ctx: _Ctx, no_baseline: bool, folds: int) -> None:
         )
     )
     if not no_baseline:
-        base_model, _ = _run_step(
-            lambda: do_train(ctx.settings.model_dir, config=BASELINE_CONFIG_FILE, nlu_only=True)
-        )
+        base_model, _ = _run_step(lambda: do_train(ctx.settings.model_dir, config=BASELINE_CONFIG_FILE, nlu_only=True))
         base = Triager(base_model)
         click.echo(
             report(
@@ -283,6 +317,8 @@ def _run_step(step: Any) -> Any:
     except subprocess.CalledProcessError as exc:
         raise click.ClickException(f"command failed with exit code {exc.returncode}") from None
 
+
+register(main)
 
 if __name__ == "__main__":
     main()

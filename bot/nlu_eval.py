@@ -81,9 +81,7 @@ def report(name: str, result: dict[str, Any], detail: bool = True) -> str:
     if detail:
         lines.append(f"  {'right':<20}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}")
         for right, m in result["per_right"].items():
-            lines.append(
-                f"  {right:<20}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}{m['support']:>10}"
-            )
+            lines.append(f"  {right:<20}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}{m['support']:>10}")
         if result["confusions"]:
             lines.append("  confusions (expected -> predicted: count):")
             lines.extend(f"    {gold} -> {got}: {n}" for (gold, got), n in result["confusions"])

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 CONTRACT_FILE = Path(__file__).parent / "data" / "rights.yml"
+CHECKLISTS_FILE = Path(__file__).parent / "data" / "checklists.yml"
 INTENT_PREFIX = "request_"
 
 
@@ -136,3 +137,16 @@ def rights_from_intent(intent: str | None) -> list[str]:
             if right not in found:
                 found.append(right)
     return found
+
+
+@functools.lru_cache(maxsize=1)
+def _checklists() -> dict[str, list[str]]:
+    data: dict[str, list[str]] = yaml.safe_load(CHECKLISTS_FILE.read_text(encoding="utf-8"))
+    if set(data) != set(catalogue()):
+        raise RuntimeError("checklists.yml must have one entry per right id")
+    return data
+
+
+def checklist(right_id: str) -> list[str]:
+    """The DPO's next steps for a request under ``right_id``."""
+    return list(_checklists()[right_id])

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.deadline import Jurisdiction
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "PRIVACYBOT_"
@@ -33,6 +35,14 @@ class EmailBackend(StrEnum):
 
     file = "file"
     smtp = "smtp"
+
+
+class SmtpSecurity(StrEnum):
+    """How the SMTP connection is protected."""
+
+    none = "none"
+    starttls = "starttls"
+    tls = "tls"
 
 
 class ConfigError(Exception):
@@ -66,6 +76,15 @@ class Settings(BaseSettings):
     email_backend: EmailBackend = EmailBackend.file
     email_sender: str = "privacy-assistant@localhost"
     dpo_email: str = "dpo@localhost"
+    smtp_host: str = "localhost"
+    smtp_port: Port = 587
+    smtp_security: SmtpSecurity = SmtpSecurity.starttls
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+
+    reminder_days: str = "7,2"
+    digest_hour: Annotated[int, Field(ge=0, le=23)] = 8
+    worker_interval: Annotated[float, Field(ge=0.2, le=3600)] = 30.0
 
     telegram_token: str = ""
 
@@ -93,6 +112,32 @@ class Settings(BaseSettings):
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
         return level
 
+    @field_validator("email_sender", "dpo_email")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        from bot.mail.addresses import InvalidAddress, normalise_address
+
+        try:
+            return normalise_address(value)
+        except InvalidAddress as exc:
+            raise ValueError(str(exc)) from None
+
+    @field_validator("reminder_days")
+    @classmethod
+    def _offsets(cls, value: str) -> str:
+        try:
+            days = [int(x) for x in value.split(",") if x.strip()]
+        except ValueError:
+            raise ValueError("must be whole numbers of days separated by commas, e.g. 7,2") from None
+        if any(d < 1 or d > 60 for d in days):
+            raise ValueError("each reminder offset must be between 1 and 60 days")
+        return ",".join(str(d) for d in sorted(set(days), reverse=True))
+
+    @property
+    def reminder_offsets(self) -> list[int]:
+        """Days before the due date at which the DPO is reminded, largest first."""
+        return [int(x) for x in self.reminder_days.split(",") if x]
+
     @field_validator("database_url", "tracker_store_url")
     @classmethod
     def _sqlalchemy_url(cls, value: str) -> str:
@@ -110,6 +155,11 @@ class Settings(BaseSettings):
         if self.rasa_port == self.action_port:
             raise ValueError("PRIVACYBOT_ACTION_PORT must differ from PRIVACYBOT_RASA_PORT")
         return self
+
+    @property
+    def jurisdiction(self) -> Jurisdiction:
+        """The controller's time zone and public holidays, for deadlines."""
+        return Jurisdiction(self.controller_timezone, self.controller_country, self.controller_region or None)
 
     @property
     def outbox_dir(self) -> Path:

@@ -124,9 +124,7 @@ class Supervisor:
 
     def run(self, on_started: Callable[[Supervisor], None] | None = None) -> int:
         """Start, install SIGINT/SIGTERM handlers, run ``on_started`` in a thread, wait; exit code."""
-        previous = {
-            sig: signal.signal(sig, lambda *_: self.request_stop()) for sig in (signal.SIGINT, signal.SIGTERM)
-        }
+        previous = {sig: signal.signal(sig, lambda *_: self.request_stop()) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             self.start()
             if on_started is not None:

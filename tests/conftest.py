@@ -67,9 +67,7 @@ class Conversation:
     replies: list[list[dict[str, Any]]] = field(default_factory=list)
 
     def say(self, text: str) -> list[dict[str, Any]]:
-        response = requests.post(
-            self.servers.webhook, json={"sender": self.sender, "message": text}, timeout=60
-        )
+        response = requests.post(self.servers.webhook, json={"sender": self.sender, "message": text}, timeout=60)
         response.raise_for_status()
         messages: list[dict[str, Any]] = response.json()
         self.replies.append(messages)
@@ -86,9 +84,7 @@ def buttons(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def servers(
-    trained_model: Path, tmp_path_factory: pytest.TempPathFactory, output_dir: Path
-) -> Iterator[Servers]:
+def servers(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, output_dir: Path) -> Iterator[Servers]:
     """The action server and the Rasa server, started once per test run on free ports."""
     data_dir = tmp_path_factory.mktemp("var")
     env = {

@@ -9,9 +9,7 @@ import sys
 from bot.settings import PROJECT_ROOT
 
 
-def run(
-    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     import os
 
     return subprocess.run(

@@ -123,10 +123,7 @@ def test_sentences_do_not_break_at_legal_abbreviations() -> None:
 
 
 def test_url_repair_leaves_ordinary_text_alone() -> None:
-    assert (
-        repair_urls("see http://www.linkedin.com, which is run")
-        == "see http://www.linkedin.com, which is run"
-    )
+    assert repair_urls("see http://www.linkedin.com, which is run") == "see http://www.linkedin.com, which is run"
     assert repair_urls("at https://x.example/a/ b/c now") == "at https://x.example/a/b/c now"
 
 

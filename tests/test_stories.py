@@ -35,9 +35,7 @@ def test_dialogue_stories_pass(trained_model: Path, tmp_path: Path) -> None:
         timeout=600,
     )
     failed = (
-        (tmp_path / "failed_test_stories.yml").read_text()
-        if (tmp_path / "failed_test_stories.yml").exists()
-        else ""
+        (tmp_path / "failed_test_stories.yml").read_text() if (tmp_path / "failed_test_stories.yml").exists() else ""
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:] + failed
     assert "stories:" not in failed, failed

@@ -61,8 +61,7 @@ def test_stop_request_terminates_everything_and_returns_zero() -> None:
 
 def test_process_ignoring_sigterm_is_killed_after_grace() -> None:
     code = (
-        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
-        "print('ready', flush=True); time.sleep(60)"
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ready', flush=True); time.sleep(60)"
     )
     out = io.StringIO()
     sup = Supervisor([_spec("stubborn", code)], out=out, grace=1)

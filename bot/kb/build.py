@@ -280,9 +280,7 @@ class _Heading:
     lettered: bool = False
 
 
-def _heading(
-    block: Block, expected_number: int, expected_letter: str | None, is_last: bool
-) -> _Heading | None:
+def _heading(block: Block, expected_number: int, expected_letter: str | None, is_last: bool) -> _Heading | None:
     text = block.text.strip()
     if block.kind == "item" or "\n" in text:
         return None

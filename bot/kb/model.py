@@ -78,9 +78,7 @@ class KnowledgeBase:
     def load(cls, path: Path = KB_FILE) -> KnowledgeBase:
         """Read a KB written by :meth:`save`."""
         data = json.loads(path.read_text(encoding="utf-8"))
-        sections = [
-            Section(**{**s, "passages": [Passage(**p) for p in s["passages"]]}) for s in data["sections"]
-        ]
+        sections = [Section(**{**s, "passages": [Passage(**p) for p in s["passages"]]}) for s in data["sections"]]
         return cls(
             source=data["source"],
             sections=sections,

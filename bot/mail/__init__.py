@@ -1,0 +1,1 @@
+"""Outgoing email: composition, transports (file outbox, SMTP) and the transactional outbox."""

@@ -1,0 +1,1 @@
+"""Tickets for the Data Protection Officer: storage, lifecycle, deadlines, audit log."""

@@ -1,0 +1,329 @@
+"""`privacybot tickets …`, `privacybot worker` and `privacybot db …`: the DPO's and operator's tools."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+import json
+import re
+import sys
+import threading
+from datetime import date
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from bot.rights import catalogue
+from bot.settings import Settings
+from bot.tickets.lifecycle import REJECTION_REASONS, Status, TransitionError
+from bot.tickets.records import event_record, mask_email, mask_id, ticket_record
+from bot.tickets.service import MANUAL_CHANNELS, NewRequest, TicketNotFound, TicketService, parse_received
+
+
+def _service(settings: Settings) -> TicketService:
+    from bot.tickets.db import upgrade
+
+    upgrade(settings.database_url)
+    return TicketService(settings)
+
+
+def _actor(actor: str | None) -> str:
+    return actor or f"dpo:{getpass.getuser()}"
+
+
+def _days(value: str) -> int:
+    match = re.fullmatch(r"\s*(\d{1,4})\s*d?\s*", value)
+    if not match:
+        raise click.BadParameter("use a number of days, e.g. 7d")
+    return int(match.group(1))
+
+
+def _left_style(left: int) -> str:
+    return "bold red" if left < 0 else ("yellow" if left <= 7 else "")
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.find_root().obj.settings
+
+
+@click.group()
+def tickets() -> None:
+    """The register of data-subject requests (list, show, change, extend, export, stats, new)."""
+
+
+@tickets.command("list")
+@click.option("--status", type=click.Choice([s.value for s in Status]), help="Only this status.")
+@click.option("--due-within", "due_within", help="Only open tickets due within N days, e.g. 7d.")
+@click.option("--overdue", is_flag=True, help="Only open tickets past their deadline.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+@click.pass_context
+def list_tickets(ctx: click.Context, status: str | None, due_within: str | None, overdue: bool, as_json: bool) -> None:
+    """Tickets by due date with days left; requester contacts masked (see `show`)."""
+    settings = _settings(ctx)
+    service = _service(settings)
+    today = today_of(settings)
+    within = _days(due_within) if due_within else None
+    found = service.find(status=status, due_within=within, overdue=overdue, today=today)
+    if as_json:
+        for t in found:
+            click.echo(json.dumps({**ticket_record(t, masked=True), "days_left": (t.effective_due - today).days}))
+        return
+    table = Table(title=f"{len(found)} ticket(s) on {today.isoformat()}")
+    for column in ("reference", "rights", "status", "channel", "requester", "received", "due", "days left"):
+        table.add_column(column)
+    for t in found:
+        left = (t.effective_due - today).days
+        requester = mask_email(t.requester_email) or mask_id(t.requester_telegram_id) or "—"
+        table.add_row(
+            t.reference,
+            ", ".join(t.rights),
+            t.status,
+            t.channel,
+            requester,
+            t.received_at.date().isoformat(),
+            t.effective_due.isoformat() + (" (ext.)" if t.extended_due_date else ""),
+            f"[{_left_style(left)}]{left}[/]" if _left_style(left) and t.closed_at is None else str(left),
+        )
+    Console(width=160).print(table)
+
+
+@tickets.command("show")
+@click.argument("reference")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def show(ctx: click.Context, reference: str, as_json: bool) -> None:
+    """One ticket in full, with its audit log."""
+    service = _service(_settings(ctx))
+    try:
+        ticket, events = service.get(reference)
+    except TicketNotFound as exc:
+        raise click.ClickException(str(exc)) from None
+    record = ticket_record(ticket)
+    if as_json:
+        click.echo(json.dumps({**record, "audit": [event_record(e) for e in events]}, ensure_ascii=False, indent=2))
+        return
+    for key, value in record.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}={v}" for k, v in value.items() if v)
+        click.echo(f"{key:<20} {value if value not in (None, '', []) else '—'}")
+    click.echo("\naudit log:")
+    for e in events:
+        change = f"{e.before or ''} -> {e.after or ''}".strip(" ->")
+        click.echo(f"  {e.at:%Y-%m-%d %H:%M:%S} {e.actor:<20} {e.action:<15} {change} {e.note or ''}".rstrip())
+
+
+@tickets.command("set-status")
+@click.argument("reference")
+@click.argument("status", type=click.Choice([s.value for s in Status]))
+@click.option("--note", help="What was done or why (recorded in the audit log).")
+@click.option("--reason", type=click.Choice(list(REJECTION_REASONS)), help="Required when rejecting.")
+@click.option("--actor", help="Who makes the change (default: dpo:<your user name>).")
+@click.pass_context
+def set_status(
+    ctx: click.Context, reference: str, status: str, note: str | None, reason: str | None, actor: str | None
+) -> None:
+    """Move a ticket along its lifecycle (invalid changes are refused)."""
+    service = _service(_settings(ctx))
+    try:
+        ticket = service.set_status(reference, status, _actor(actor), note, reason)
+    except (TicketNotFound, TransitionError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{ticket.reference}: {ticket.status}")
+
+
+@tickets.command("extend")
+@click.argument("reference")
+@click.option("--reason", required=True, help="Why more time is needed (told to the requester).")
+@click.option("--actor", help="Who extends (default: dpo:<your user name>).")
+@click.pass_context
+def extend(ctx: click.Context, reference: str, reason: str, actor: str | None) -> None:
+    """Extend the deadline by two further months and notify the requester (Art. 12(3) GDPR)."""
+    service = _service(_settings(ctx))
+    try:
+        ticket = service.extend(reference, reason, _actor(actor))
+    except (TicketNotFound, TransitionError) as exc:
+        raise click.ClickException(str(exc)) from None
+    told = "requester notified by email" if ticket.requester_email else "no email address: tell the requester"
+    click.echo(f"{ticket.reference}: due {ticket.extended_due_date.isoformat()} ({told})")
+
+
+EXPORT_FIELDS = [
+    "reference", "rights", "status", "channel", "entered_by", "verification_method", "verification_outcome",
+    "received_at", "due_date", "extended_due_date", "extension_reason", "closed_at", "outcome", "language",
+]  # fmt: skip
+
+
+def _register_row(record: dict[str, Any]) -> dict[str, Any]:
+    flat = {**record, **{f"verification_{k}": v for k, v in record["verification"].items()}}
+    return {k: flat[k] for k in EXPORT_FIELDS}
+
+
+@tickets.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.pass_context
+def export(ctx: click.Context, fmt: str) -> None:
+    """The register of requests (Art. 5(2) GDPR accountability), without requester contacts."""
+    service = _service(_settings(ctx))
+    rows = [_register_row(ticket_record(t)) for t in service.find()]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
+    click.echo(buffer.getvalue(), nl=False)
+
+
+@tickets.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Per right: tickets, open, overdue, median days to close, on-time rate."""
+    result = _service(_settings(ctx)).stats()
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    table = Table(title=f"{result['total']} ticket(s); on time: {_rate(result['on_time_rate'])}")
+    for column in ("right", "total", "open", "overdue", "median days to close", "on time"):
+        table.add_column(column)
+    for right, s in result["per_right"].items():
+        median = s["median_days_to_close"]
+        table.add_row(
+            right,
+            str(s["total"]),
+            str(s["open"]),
+            str(s["overdue_open"]),
+            "—" if median is None else str(median),
+            _rate(s["on_time_rate"]),
+        )
+    Console(width=140).print(table)
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+@tickets.command("new")
+@click.option("--right", "rights", multiple=True, required=True, type=click.Choice(list(catalogue())))
+@click.option("--channel", required=True, type=click.Choice(list(MANUAL_CHANNELS)), help="How it reached you.")
+@click.option("--entered-by", required=True, help="Who enters it (recorded).")
+@click.option("--email", help="The requester's email address (gets the acknowledgement).")
+@click.option("--name", help="The requester's name.")
+@click.option("--received", help="When it was received (ISO 8601 with offset; default now).")
+@click.option("--text", help="The request in the person's words (minimised).")
+@click.option(
+    "--verified",
+    type=click.Choice(["verified", "not_verified", "not_required"]),
+    default="not_verified",
+    show_default=True,
+    help="Identity check done outside the assistant.",
+)
+@click.pass_context
+def new(
+    ctx: click.Context,
+    rights: tuple[str, ...],
+    channel: str,
+    entered_by: str,
+    email: str | None,
+    name: str | None,
+    received: str | None,
+    text: str | None,
+    verified: str,
+) -> None:
+    """Record a request that reached the company another way (letter, phone, email, …)."""
+    from bot.mail.addresses import InvalidAddress, normalise_address
+
+    try:
+        address = normalise_address(email) if email else None
+        when = parse_received(received)
+    except (InvalidAddress, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    status = Status.awaiting_verification if verified == "not_verified" else Status.open
+    ticket = _service(_settings(ctx)).file(
+        NewRequest(
+            rights=list(rights),
+            channel=channel,
+            verification_method="manual",
+            verification_outcome=verified,
+            requester_email=address,
+            requester_name=name,
+            request_text=text,
+            received_at=when,
+            entered_by=entered_by,
+            status=status,
+        ),
+        actor=f"dpo:{entered_by}",
+    )
+    click.echo(f"{ticket.reference}: {ticket.status}, due {ticket.due_date.isoformat()}")
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Run one round and exit.")
+@click.pass_context
+def worker(ctx: click.Context, once: bool) -> None:
+    """Send queued emails and DPO reminders (runs until stopped)."""
+    import logging
+    import signal
+
+    from bot.worker import Worker
+
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    settings = _settings(ctx)
+    _service(settings)
+    w = Worker(settings)
+    if once:
+        report = w.run_once()
+        click.echo(f"reminders queued: {report.reminders}, emails sent: {report.sent}, failed: {report.failed}")
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    click.echo(f"worker started (every {settings.worker_interval:g}s)")
+    w.run_forever(stop)
+
+
+@click.group()
+def db() -> None:
+    """Schema migrations of the ticket database."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@click.pass_context
+def db_upgrade(ctx: click.Context, revision: str) -> None:
+    """Apply migrations up to REVISION."""
+    from bot.tickets.db import upgrade
+
+    upgrade(_settings(ctx).database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@click.pass_context
+def db_downgrade(ctx: click.Context, revision: str) -> None:
+    """Revert migrations down to REVISION ("base" drops every table: data is lost)."""
+    from bot.tickets.db import downgrade
+
+    downgrade(_settings(ctx).database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+def today_of(settings: Settings) -> date:
+    """The controller's current date."""
+    from bot.tickets.models import utcnow
+
+    return settings.jurisdiction.local_date(utcnow())
+
+
+def register(main: Any) -> None:
+    """Add these commands to the `privacybot` group."""
+    main.add_command(tickets)
+    main.add_command(worker)
+    main.add_command(db)

@@ -1,16 +1,38 @@
-"""Recognised requests: restate, confirm, hand off; complaints (logic in bot.dialogue and bot.rights)."""
+"""Recognised requests: restate, confirm, verify identity, file (logic in bot.request_flow, bot.dialogue)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
-from bot import dialogue
-from bot.rights import rights_from_intent
+from bot import dialogue, request_flow
+from bot.mail.addresses import InvalidAddress, extract_address
+from bot.rights import Verification, rights_from_intent
+from bot.services import verifier
 from bot.settings import get_settings
+
+REQUEST_SLOTS = (
+    "requested_rights",
+    "data_categories",
+    "request_text",
+    "request_id",
+    "requester_email",
+    "verification_state",
+)
+
+
+def clear_request() -> list[dict[str, Any]]:
+    """Events that forget the request in progress."""
+    return [SlotSet(slot, None) for slot in REQUEST_SLOTS]
+
+
+def _rights(tracker: Tracker) -> list[str]:
+    return list(tracker.get_slot("requested_rights") or [])
 
 
 class ActionRestateRequest(Action):
@@ -19,13 +41,11 @@ class ActionRestateRequest(Action):
     def name(self) -> str:
         return "action_restate_request"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         message = tracker.latest_message
         rights = rights_from_intent((message.get("intent") or {}).get("name"))
         if not rights:  # resuming after a question: restate what is pending
-            pending = tracker.get_slot("requested_rights") or []
+            pending = _rights(tracker)
             if pending:
                 dispatcher.utter_message(text=dialogue.restate(pending), buttons=dialogue.confirmation_buttons())
                 return []
@@ -36,52 +56,157 @@ class ActionRestateRequest(Action):
             SlotSet("requested_rights", rights),
             SlotSet("data_categories", dialogue.data_categories(message.get("entities") or [])),
             SlotSet("request_text", message.get("text")),
+            SlotSet("request_id", uuid.uuid4().hex),
         ]
 
 
-class ActionConfirmRequest(Action):
-    """The person confirmed: hand the request over to the next step."""
+class ActionAskRequesterEmail(Action):
+    """The identity form's question: why the address is needed and which one."""
 
     def name(self) -> str:
-        return "action_confirm_request"
+        return "action_ask_requester_email"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        rights = tracker.get_slot("requested_rights") or []
-        dispatcher.utter_message(text=dialogue.confirmed(rights))
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text=request_flow.ask_email(_rights(tracker)))
+        return []
+
+
+class ValidateIdentityForm(FormValidationAction):
+    """Checks the address (one address, no line breaks or extra headers) and sends the code."""
+
+    def name(self) -> str:
+        return "validate_identity_form"
+
+    async def validate_requester_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        try:
+            address = extract_address(tracker.latest_message.get("text") or str(value or ""))
+        except InvalidAddress as exc:
+            dispatcher.utter_message(text=f"Sorry, {exc}. Please type just the address, like name@example.com.")
+            return {"requester_email": None}
+        if request_flow.requirement(_rights(tracker)) is Verification.verified_email:
+            sent = request_flow.send_code(tracker.sender_id, address)
+            dispatcher.utter_message(text=sent.message)
+            if not sent.sent:
+                return {"requester_email": None}
+            return {"requester_email": address, "verification_state": "code_sent"}
+        return {"requester_email": address, "verification_state": "awaiting_confirmation"}
+
+
+class ActionIdentitySubmitted(Action):
+    """After the address: wait for the code, or ask the person to confirm the address."""
+
+    def name(self) -> str:
+        return "action_identity_submitted"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if tracker.get_slot("verification_state") == "awaiting_confirmation":
+            email = tracker.get_slot("requester_email")
+            dispatcher.utter_message(
+                text=f"Just to confirm: is {email} your address? Our answer will go there.",
+                buttons=dialogue.confirmation_buttons(),
+            )
+        return []
+
+
+class ActionResetIdentity(Action):
+    """The address was wrong: ask for it again."""
+
+    def name(self) -> str:
+        return "action_reset_identity"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        verifier().cancel(tracker.sender_id)
+        return [SlotSet("requester_email", None), SlotSet("verification_state", None)]
+
+
+class ActionFileTicket(Action):
+    """File the request once verification is complete (checked again here, never trusted from the intent)."""
+
+    def name(self) -> str:
+        return "action_file_ticket"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        rights = _rights(tracker)
+        if not rights:
+            dispatcher.utter_message(text=request_flow.code_feedback("code_not_expected", None))
+            return []
+        ticket = request_flow.file_request(
+            sender_id=tracker.sender_id,
+            rights=rights,
+            email=tracker.get_slot("requester_email"),
+            input_channel=tracker.get_latest_input_channel(),
+            request_id=tracker.get_slot("request_id") or uuid.uuid4().hex,
+            request_text=tracker.get_slot("request_text"),
+            data_categories=tracker.get_slot("data_categories"),
+        )
+        if ticket is None:
+            dispatcher.utter_message(text="I can't file it yet: your identity hasn't been confirmed.")
+            return []
+        dispatcher.utter_message(text=request_flow.filed_message(ticket))
+        return clear_request()
+
+
+class ActionCodeFeedback(Action):
+    """Tell the person how their code attempt went."""
+
+    def name(self) -> str:
+        return "action_code_feedback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        left = next(tracker.get_latest_entity_values("attempts_left"), None)
+        buttons = [{"title": "Send a new code", "payload": "/resend_code"}] if intent == "code_expired" else []
+        dispatcher.utter_message(text=request_flow.code_feedback(intent, int(left) if left else None), buttons=buttons)
+        return clear_request() if intent == "code_locked" else []
+
+
+class ActionResendCode(Action):
+    """Send a new code to the address already given (after the cooldown)."""
+
+    def name(self) -> str:
+        return "action_resend_code"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        email = tracker.get_slot("requester_email")
+        if not email or tracker.get_slot("verification_state") != "code_sent":
+            dispatcher.utter_message(text=request_flow.code_feedback("code_not_expected", None))
+            return []
+        dispatcher.utter_message(text=request_flow.send_code(tracker.sender_id, email).message)
         return []
 
 
 class ActionComplaintInfo(Action):
-    """Tell the person where and how to complain, and record the wish."""
+    """Tell the person where and how to complain, and record the wish for the DPO."""
 
     def name(self) -> str:
         return "action_complaint_info"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         text = dialogue.complaint_guidance(get_settings().controller_region)
+        ticket = request_flow.file_request(
+            sender_id=tracker.sender_id,
+            rights=["complaint"],
+            email=None,
+            input_channel=tracker.get_latest_input_channel(),
+            request_id=f"complaint-{tracker.latest_message.get('message_id') or uuid.uuid4().hex}",
+            request_text=tracker.latest_message.get("text"),
+            data_categories=[],
+        )
+        if ticket is not None:
+            text += f" (Reference {ticket.reference}.)"
         dispatcher.utter_message(text=text)
-        return [
-            SlotSet("requested_rights", ["complaint"]),
-            SlotSet("request_text", tracker.latest_message.get("text")),
-        ]
+        return clear_request()
 
 
 class ActionCancelRequest(Action):
-    """Discard a half-finished request."""
+    """Discard a half-finished request, including any code sent."""
 
     def name(self) -> str:
         return "action_cancel_request"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        verifier().cancel(tracker.sender_id)
         dispatcher.utter_message(response="utter_cancelled")
-        return [
-            SlotSet("requested_rights", None),
-            SlotSet("data_categories", None),
-            SlotSet("request_text", None),
-        ]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *clear_request()]

@@ -71,14 +71,24 @@ def validate() -> None:
 def run(ctx: _Ctx) -> None:
     """Train if needed, then start the action server and the Rasa server; Ctrl-C stops all."""
     from bot.runner import announce_when_ready, process_specs
+    from bot.services import prepare
     from bot.supervisor import Supervisor
     from bot.training import train as do_train
 
     settings = ctx.settings
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare(settings)
     model, _ = _run_step(lambda: do_train(settings.model_dir))
     supervisor = Supervisor(process_specs(settings, model))
     sys.exit(supervisor.run(on_started=announce_when_ready(settings)))
+
+
+@main.command()
+@pass_ctx
+def widget(ctx: _Ctx) -> None:
+    """Serve the demo page with the chat widget (started by `run`)."""
+    from bot.widget_server import serve
+
+    serve(ctx.settings)
 
 
 @main.group()

@@ -69,13 +69,3 @@ def data_categories(entities: list[dict[str, Any]]) -> list[str]:
         if entity.get("entity") == "data_category" and isinstance(value, str) and value not in found:
             found.append(value)
     return found
-
-
-def confirmed(rights: list[str]) -> str:
-    """Reply once the person confirmed the restated request (next step: identity verification)."""
-    if not rights:
-        return "Sorry, I lost track of your request. Please tell me again what you would like."
-    return (
-        "Thank you, I've noted your request. Before we act on it, we need to make sure it's really "
-        "you, so nobody else can see or change your data."
-    )

@@ -144,6 +144,8 @@ def _checklists() -> dict[str, list[str]]:
     data: dict[str, list[str]] = yaml.safe_load(CHECKLISTS_FILE.read_text(encoding="utf-8"))
     if set(data) != set(catalogue()):
         raise RuntimeError("checklists.yml must have one entry per right id")
+    if not all(isinstance(item, str) for items in data.values() for item in items):
+        raise RuntimeError("checklists.yml items must be plain strings (quote items that contain ': ')")
     return data
 
 

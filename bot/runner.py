@@ -61,9 +61,24 @@ def action_server_spec(settings: Settings) -> ProcessSpec:
     return ProcessSpec("actions", argv, cwd=str(PROJECT_ROOT))
 
 
+def worker_spec(settings: Settings) -> ProcessSpec:
+    """The worker: email outbox and DPO reminders."""
+    return ProcessSpec("worker", [sys.executable, "-m", "bot.cli", "worker"], cwd=str(PROJECT_ROOT))
+
+
+def widget_spec(settings: Settings) -> ProcessSpec:
+    """The demo page with the chat widget."""
+    return ProcessSpec("widget", [sys.executable, "-m", "bot.cli", "widget"], cwd=str(PROJECT_ROOT))
+
+
 def process_specs(settings: Settings, model: Path) -> list[ProcessSpec]:
     """Every process `privacybot run` supervises."""
-    return [action_server_spec(settings), rasa_server_spec(settings, model)]
+    return [
+        action_server_spec(settings),
+        rasa_server_spec(settings, model),
+        worker_spec(settings),
+        widget_spec(settings),
+    ]
 
 
 def wait_for_http(url: str, timeout: float, stop: Supervisor | None = None) -> bool:
@@ -90,6 +105,7 @@ def announce_when_ready(settings: Settings, timeout: float = 300.0) -> Callable[
         if wait_for_http(settings.rasa_url + "/", timeout, supervisor):
             webhook = f"{settings.rasa_url}/webhooks/rest/webhook"
             supervisor.say(f"ready after {time.monotonic() - started:.0f}s. Chat with the assistant:")
+            supervisor.say(f"  in a browser: http://{settings.host}:{settings.widget_port}/")
             supervisor.say(
                 f"  curl -s -XPOST {webhook} -H 'Content-Type: application/json' "
                 '-d \'{"sender": "me", "message": "hello"}\''

@@ -7,6 +7,10 @@ The embedded defaults need nothing installed: SQLite files under ``var/``, email
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import re
+import secrets
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -67,7 +71,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     rasa_port: Port = 5005
     action_port: Port = 5055
-    cors_origins: str = "http://localhost:8080,http://127.0.0.1:8080"
+    widget_port: Port = 8080
+    widget_color: str = "#1d4ed8"
+    public_rasa_url: str = ""
+    cors_origins: str = ""
 
     database_url: str = ""
     tracker_store_url: str = ""
@@ -81,6 +88,14 @@ class Settings(BaseSettings):
     smtp_security: SmtpSecurity = SmtpSecurity.starttls
     smtp_username: str = ""
     smtp_password: SecretStr = SecretStr("")
+
+    verification_secret: SecretStr = SecretStr("")
+    verification_old_secrets: SecretStr = SecretStr("")
+    code_lifetime_seconds: Annotated[int, Field(ge=60, le=3600)] = 600
+    code_cooldown_seconds: Annotated[int, Field(ge=0, le=3600)] = 60
+    code_max_attempts: Annotated[int, Field(ge=1, le=10)] = 5
+    codes_per_address_per_hour: Annotated[int, Field(ge=1, le=20)] = 3
+    codes_per_conversation_per_hour: Annotated[int, Field(ge=1, le=20)] = 5
 
     reminder_days: str = "7,2"
     digest_hour: Annotated[int, Field(ge=0, le=23)] = 8
@@ -111,6 +126,13 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
         return level
+
+    @field_validator("widget_color")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        if not re.fullmatch(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?", value):
+            raise ValueError("must be a hex colour such as #1d4ed8")
+        return value
 
     @field_validator("email_sender", "dpo_email")
     @classmethod
@@ -152,14 +174,30 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{self.data_dir / 'privacybot.db'}"
         if not self.tracker_store_url:
             self.tracker_store_url = f"sqlite:///{self.data_dir / 'tracker.db'}"
-        if self.rasa_port == self.action_port:
-            raise ValueError("PRIVACYBOT_ACTION_PORT must differ from PRIVACYBOT_RASA_PORT")
+        if len({self.rasa_port, self.action_port, self.widget_port}) < 3:
+            raise ValueError("PRIVACYBOT_RASA_PORT, _ACTION_PORT and _WIDGET_PORT must differ")
+        if not self.public_rasa_url:
+            self.public_rasa_url = f"http://{self.host}:{self.rasa_port}"
+        if not self.cors_origins:
+            self.cors_origins = f"http://localhost:{self.widget_port},http://127.0.0.1:{self.widget_port}"
         return self
 
     @property
     def jurisdiction(self) -> Jurisdiction:
         """The controller's time zone and public holidays, for deadlines."""
         return Jurisdiction(self.controller_timezone, self.controller_country, self.controller_region or None)
+
+    def verification_keys(self) -> dict[str, bytes]:
+        """HMAC keys by id, the current one first. Old secrets still check codes issued under them.
+
+        Without PRIVACYBOT_VERIFICATION_SECRET (embedded profile), a random key is created once in
+        ``<data dir>/secrets/verification.key`` (mode 0600); it is never part of the repository.
+        """
+        current = self.verification_secret.get_secret_value()
+        if not current:
+            current = _local_secret(self.data_dir / "secrets" / "verification.key")
+        secrets_ = [current] + [x for x in self.verification_old_secrets.get_secret_value().split(",") if x]
+        return {hashlib.sha256(x.encode()).hexdigest()[:12]: x.encode() for x in secrets_}
 
     @property
     def outbox_dir(self) -> Path:
@@ -175,6 +213,23 @@ class Settings(BaseSettings):
     def rasa_url(self) -> str:
         """Base URL of the Rasa server."""
         return f"http://{self.host}:{self.rasa_port}"
+
+
+def _local_secret(path: Path) -> str:
+    """A random secret kept in ``path`` (0600), created once; safe when processes race to create it."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)  # fails if another process won the race: then its key is used
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
 
 
 def _describe(error: ValidationError) -> str:

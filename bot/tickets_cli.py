@@ -10,6 +10,7 @@ import re
 import sys
 import threading
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -315,6 +316,28 @@ def db_downgrade(ctx: click.Context, revision: str) -> None:
     click.echo(f"database at {revision}")
 
 
+@click.group()
+def subjects() -> None:
+    """The controller's known data subjects, matched against verified addresses (shown to the DPO only)."""
+
+
+@subjects.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def subjects_import(ctx: click.Context, file: Path) -> None:
+    """Import FILE.csv with columns customer_ref,email[,name] (upsert by customer_ref)."""
+    from bot.subjects import import_csv
+
+    service = _service(_settings(ctx))
+    try:
+        report = import_csv(service.factory, file)
+    except (ValueError, UnicodeDecodeError, csv.Error) as exc:
+        raise click.ClickException(f"cannot import {file}: {exc}") from None
+    click.echo(f"added {report.added}, updated {report.updated}, refused {len(report.refused)}")
+    if report.refused:
+        click.echo(f"refused lines (bad or duplicate address, no customer_ref): {report.refused}")
+
+
 def today_of(settings: Settings) -> date:
     """The controller's current date."""
     from bot.tickets.models import utcnow
@@ -327,3 +350,4 @@ def register(main: Any) -> None:
     main.add_command(tickets)
     main.add_command(worker)
     main.add_command(db)
+    main.add_command(subjects)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -142,18 +146,77 @@ def buttons(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
     return [b for m in messages for b in m.get("buttons", [])]
 
 
+class Mailbox:
+    """A real SMTP server (aiosmtpd) on localhost that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[EmailMessage] = []
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in str(m["To"])]
+
+    def wait_for(self, address: str, subject_part: str, count: int = 1, timeout: float = 30) -> list[EmailMessage]:
+        """The messages to ``address`` whose subject contains ``subject_part``, once ``count`` arrived."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [m for m in self.to(address) if subject_part in str(m["Subject"])]
+            if len(found) >= count:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(
+            f"no {count} message(s) '{subject_part}' for {address}; got {[m['Subject'] for m in self.messages]}"
+        )
+
+    def latest_code(self, address: str, count: int = 1) -> str:
+        """The verification code in the ``count``-th code email to ``address``."""
+        body = self.wait_for(address, "verification code", count)[count - 1].get_body(("plain",)).get_content()
+        match = re.search(r"code is: (\d{6})", body)
+        assert match, body
+        return match.group(1)
+
+
 @pytest.fixture(scope="session")
-def servers(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, output_dir: Path) -> Iterator[Servers]:
-    """The action server and the Rasa server, started once per test run on free ports."""
+def mailbox() -> Iterator[Mailbox]:
+    """The SMTP server the assistant sends to in server tests."""
+    box = Mailbox()
+    box.controller.start()
+    yield box
+    box.controller.stop()
+
+
+@pytest.fixture(scope="session")
+def servers(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory, output_dir: Path, mailbox: Mailbox
+) -> Iterator[Servers]:
+    """The action server, the Rasa server and the worker, started once per test run on free ports."""
+    from bot.services import prepare
+
     data_dir = tmp_path_factory.mktemp("var")
     env = {
         "PRIVACYBOT_DATA_DIR": str(data_dir),
         "PRIVACYBOT_RASA_PORT": str(free_port()),
         "PRIVACYBOT_ACTION_PORT": str(free_port()),
+        "PRIVACYBOT_EMAIL_BACKEND": "smtp",
+        "PRIVACYBOT_SMTP_HOST": "127.0.0.1",
+        "PRIVACYBOT_SMTP_PORT": str(mailbox.port),
+        "PRIVACYBOT_SMTP_SECURITY": "none",
+        "PRIVACYBOT_DPO_EMAIL": "dpo@example.org",
+        "PRIVACYBOT_WORKER_INTERVAL": "0.5",
+        "PRIVACYBOT_CODE_COOLDOWN_SECONDS": "3",
+        "PRIVACYBOT_VERIFICATION_SECRET": "test-only-verification-secret",
     }
     previous = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     settings = Settings()
+    prepare(settings)
     log = output_dir / "servers.log"
     with log.open("w", encoding="utf-8") as out:
         supervisor = Supervisor(process_specs(settings, trained_model), out=out)

@@ -48,7 +48,7 @@ def test_request_is_restated_with_its_article_and_confirmed(servers: Servers) ->
     reply = chat.say("plz delete me from ur database")
     assert reply[0]["text"] == "You'd like us to erase your personal data (Art. 17 GDPR). Is that right?"
     assert [b["payload"] for b in buttons(reply)] == ["/affirm", "/deny"]
-    assert "make sure it's really you" in chat.say_text("yes")
+    assert "one-time code" in chat.say_text("yes")
 
 
 def test_deny_lets_the_person_pick_the_right_request(servers: Servers) -> None:
@@ -68,6 +68,7 @@ def test_two_rights_in_one_message(servers: Servers) -> None:
 def test_complaint_gets_the_hamburg_authority(servers: Servers) -> None:
     text = servers.conversation().say_text("I want to complain to the data protection authority about you")
     assert "Hamburg Commissioner for Data Protection" in text
+    assert "Reference DSR-" in text
     assert "mailbox@datenschutz.hamburg.de" in text
     assert "authority where you live or work" in text
 
@@ -78,7 +79,7 @@ def test_question_in_the_middle_of_a_request_then_confirmation(servers: Servers)
     answer = chat.say_text("how long do you keep my data?")
     assert "section 12" in answer
     assert answer.endswith("Is that right?")
-    assert "make sure it's really you" in chat.say_text("/affirm")
+    assert "one-time code" in chat.say_text("/affirm")
 
 
 def test_out_of_scope_and_bot_challenge(servers: Servers) -> None:

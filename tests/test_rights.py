@@ -50,3 +50,11 @@ def test_restatement_is_plain_with_article() -> None:
     assert "2. erase your personal data (Art. 17 GDPR)" in two
     with pytest.raises(ValueError):
         restate([])
+
+
+def test_every_right_has_a_checklist_of_plain_steps() -> None:
+    from bot.rights import checklist
+
+    for right in right_ids():
+        steps = checklist(right)
+        assert steps and all(isinstance(step, str) and len(step) > 10 for step in steps), right

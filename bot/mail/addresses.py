@@ -30,3 +30,21 @@ def normalise_address(value: str, allow_localhost: bool = True) -> str:
         raise InvalidAddress("that doesn't look like an email address (name@example.com)")
     local, _, domain = address.rpartition("@")
     return f"{local}@{domain.lower()}"
+
+
+LEAD_IN_RE = re.compile(
+    r"^(?:(?:my|the)\s+)?(?:e-?mail(?:\s+address)?|address)\s*(?:is|:)?\s+|^(?:it'?s|it is|use|here(?: it is)?:?)\s+",
+    re.I,
+)
+
+
+def extract_address(text: str) -> str:
+    """The one email address a chat reply gives ("my email is jane@example.com."), or InvalidAddress."""
+    if any(ch in text for ch in "\r\n\0"):
+        raise InvalidAddress("an email address cannot contain line breaks or control characters")
+    candidate = LEAD_IN_RE.sub("", text.strip()).strip().rstrip(".!")
+    if candidate.count("@") > 1 or len(re.findall(r"\S+@\S+", candidate)) > 1:
+        raise InvalidAddress("please give exactly one email address")
+    if "@" not in candidate:
+        raise InvalidAddress("that doesn't look like an email address (name@example.com)")
+    return normalise_address(candidate, allow_localhost=False)

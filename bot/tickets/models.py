@@ -143,4 +143,33 @@ class ReminderLog(Base):
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
 
 
+class VerificationChallenge(Base):
+    """An emailed one-time code, stored only as a keyed hash (see bot.verification)."""
+
+    __tablename__ = "verification_challenges"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation = Column(String(64), nullable=False, index=True)  # sha256 of the conversation id
+    address = Column(String(64), nullable=False, index=True)  # HMAC of the email address
+    key_id = Column(String(16), nullable=False)
+    code_hash = Column(String(64), nullable=False)
+    status = Column(String(16), nullable=False)
+    attempts = Column(Integer, nullable=False, default=0)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
+    expires_at = Column(UTCDateTime(), nullable=False)
+    verified_at = Column(UTCDateTime())
+
+
+class DataSubject(Base):
+    """A known customer of the controller, for matching verified addresses (DPO only)."""
+
+    __tablename__ = "data_subjects"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    customer_ref = Column(String(64), nullable=False, unique=True)
+    email = Column(String(254), nullable=False, unique=True)
+    name = Column(String(200))
+    imported_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
 Index("ix_outbox_due", OutboxEmail.status, OutboxEmail.next_attempt_at)

@@ -1,0 +1,142 @@
+"""The request conversation after confirmation: identity check proportionate to the right, then filing.
+
+What is said to the person never depends on whether the address is known to the company.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.mail import compose
+from bot.rights import Verification, catalogue
+from bot.services import mail, tickets, verifier
+from bot.settings import get_settings
+from bot.tickets.lifecycle import Status
+from bot.tickets.models import Ticket
+from bot.tickets.records import mask_email
+from bot.tickets.service import NewRequest
+from bot.verification import SendOutcome, conversation_key, subject_match
+
+STRICTNESS = [Verification.none, Verification.confirmed_email, Verification.verified_email]
+CHANNELS = {"telegram": "telegram"}  # every other input channel is the website
+
+
+def requirement(rights: list[str]) -> Verification:
+    """The strictest verification any of the requested rights needs."""
+    needed = [catalogue()[r].verification for r in rights if r in catalogue()]
+    return max(needed, key=STRICTNESS.index, default=Verification.none)
+
+
+def ask_email(rights: list[str]) -> str:
+    """Why the address is needed, in plain words."""
+    if requirement(rights) is Verification.verified_email:
+        return (
+            "To make sure nobody else can see or change your data, I'll send a one-time code to the email address "
+            "you use with us. Which address is it?"
+        )
+    return "Which email address should our answer go to? Please use the one you use with us."
+
+
+@dataclass(frozen=True)
+class CodeRequest:
+    """The outcome of sending a code, as the person should hear it."""
+
+    sent: bool
+    message: str
+
+
+def send_code(sender_id: str, email: str) -> CodeRequest:
+    """Issue a code and email it; the same words whether or not the address is a customer's."""
+    settings = get_settings()
+    result = verifier().start(sender_id, email)
+    if result.outcome is SendOutcome.cooldown:
+        return CodeRequest(
+            False, f"I've just sent a code. Please wait {result.wait_seconds} seconds before asking for a new one."
+        )
+    if result.outcome in (SendOutcome.address_limit, SendOutcome.conversation_limit):
+        return CodeRequest(
+            False,
+            "For your security I can't send more codes right now. Please try again in an hour, or write to our "
+            "Data Protection Officer.",
+        )
+    assert result.code is not None
+    minutes = settings.code_lifetime_seconds // 60
+    try:
+        mail().send(compose.verification_code(settings, email, result.code, minutes).as_bytes())
+    except Exception:
+        verifier().cancel(sender_id)
+        return CodeRequest(False, "Sorry, I couldn't send the email just now. Please try again in a minute.")
+    return CodeRequest(
+        True,
+        f"I've sent a 6-digit code to {mask_email(email)}. Please type it here; it's valid for {minutes} minutes. "
+        'No email? Check your spam folder, or say "send a new code".',
+    )
+
+
+def code_feedback(intent: str, attempts_left: int | None) -> str:
+    """What to say about a code attempt (the code itself never reaches the assistant)."""
+    if intent == "code_wrong":
+        return f"That code isn't right. You have {attempts_left} more tries."
+    if intent == "code_expired":
+        return "That code has expired. Shall I send you a new one?"
+    if intent == "code_locked":
+        return (
+            "That was too many wrong codes, so for your security I've stopped this request and not filed it. "
+            "You can start again later, or write to our Data Protection Officer."
+        )
+    return "I wasn't expecting a code just now. What would you like to do?"
+
+
+def file_request(
+    sender_id: str,
+    rights: list[str],
+    email: str | None,
+    input_channel: str | None,
+    request_id: str,
+    request_text: str | None,
+    data_categories: list[str] | None,
+) -> Ticket | None:
+    """File the confirmed request if its verification is complete; None if it is not."""
+    need = requirement(rights)
+    challenge_id = None
+    if need is Verification.verified_email:
+        if not email:
+            return None
+        challenge_id = verifier().verified_challenge(sender_id, email)
+        if challenge_id is None:
+            return None
+        method, outcome = "verified_email", "verified"
+    elif need is Verification.confirmed_email:
+        if not email:
+            return None
+        method, outcome = "confirmed_email", "confirmed"
+    else:
+        method, outcome = "none", "not_required"
+    service = tickets()
+    ticket = service.file(
+        NewRequest(
+            rights=rights,
+            channel=CHANNELS.get(input_channel or "", "web"),
+            verification_method=method,
+            verification_outcome=outcome,
+            requester_email=email,
+            subject_match=subject_match(service.factory, email, method) if email else None,
+            request_text=request_text,
+            data_categories=list(data_categories or []),
+            conversation_id=sender_id,
+            idempotency_key=f"{conversation_key(sender_id)[:32]}:{request_id}",
+            status=Status.open,
+        )
+    )
+    if challenge_id is not None:
+        verifier().mark_used(challenge_id)
+    return ticket
+
+
+def filed_message(ticket: Ticket) -> str:
+    """The reply once the ticket exists."""
+    receipt = " A confirmation is on its way to your email." if ticket.requester_email else ""
+    return (
+        f"Thank you! Your request is filed with reference {ticket.reference}. Our Data Protection Officer will "
+        f"answer by {ticket.effective_due:%d %B %Y} at the latest.{receipt}"
+    )

@@ -1,0 +1,245 @@
+"""Email one-time codes that prove a requester controls an address (Art. 12(6) GDPR).
+
+- A 6-digit code from ``secrets``, stored only as an HMAC (keyed hash) together with the id of the
+  key, so the key can be rotated: old keys still check codes issued under them.
+- Codes expire (default 10 minutes); 5 wrong attempts lock the challenge; a new code can be sent
+  after a cooldown (60 s) and at most 3 times per address per hour, and a conversation may ask for
+  at most 5 codes per hour. Comparisons are constant-time.
+- The code never passes through Rasa: input channels hand a code reply to :func:`check` and forward
+  only the outcome (an intent) to the assistant, so the code is in no tracker and no Rasa log.
+- What the person is told never depends on whether the address is known to the company.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import func, select, update
+
+from bot.settings import Settings
+from bot.tickets.db import SessionFactory, transaction
+from bot.tickets.models import DataSubject, VerificationChallenge, utcnow
+
+CODE_DIGITS = 6
+CODE_RE = re.compile(r"(?<!\d)(\d{3})[\s-]?(\d{3})(?!\d)")
+
+
+class SendOutcome(StrEnum):
+    """Result of asking for a code."""
+
+    sent = "sent"
+    cooldown = "cooldown"
+    address_limit = "address_limit"
+    conversation_limit = "conversation_limit"
+
+
+class CheckOutcome(StrEnum):
+    """Result of a code attempt."""
+
+    verified = "verified"
+    wrong = "wrong"
+    expired = "expired"
+    locked = "locked"
+    none_pending = "none_pending"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What happened when a code was requested; ``code`` only when one must be emailed now."""
+
+    outcome: SendOutcome
+    code: str | None = None
+    wait_seconds: int = 0
+    challenge_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What happened to a code attempt."""
+
+    outcome: CheckOutcome
+    attempts_left: int = 0
+    challenge_id: int | None = None
+
+
+def conversation_key(sender_id: str) -> str:
+    """A stable, non-reversible key for a conversation id."""
+    return hashlib.sha256(f"conversation:{sender_id}".encode()).hexdigest()
+
+
+def find_code(text: str) -> str | None:
+    """The 6-digit code in a message ("123456", "123 456", "code: 123-456"), if any."""
+    match = CODE_RE.search(text)
+    return match.group(1) + match.group(2) if match else None
+
+
+class Verifier:
+    """Issues and checks codes; state lives in the ticket database."""
+
+    def __init__(self, settings: Settings, factory: SessionFactory):
+        self.settings = settings
+        self.factory = factory
+        self.keys = settings.verification_keys()  # {key id: secret}, current first
+        self.current_key_id = next(iter(self.keys))
+
+    def _digest(self, key_id: str, purpose: str, value: str) -> str:
+        return hmac.new(self.keys[key_id], f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+    def address_hash(self, email: str) -> str:
+        """Keyed hash of a normalised address (for per-address limits; the address is not stored)."""
+        return self._digest(self.current_key_id, "email", email.lower())
+
+    def start(self, sender_id: str, email: str, now: datetime | None = None) -> SendResult:
+        """Issue a new code for ``email`` in this conversation, unless a limit says no."""
+        now = now or utcnow()
+        conv = conversation_key(sender_id)
+        address = self.address_hash(email)
+        hour_ago = now - timedelta(hours=1)
+        with transaction(self.factory) as session:
+            last = session.execute(
+                select(func.max(VerificationChallenge.created_at)).where(VerificationChallenge.conversation == conv)
+            ).scalar()
+            cooldown = timedelta(seconds=self.settings.code_cooldown_seconds)
+            if last is not None and now - last < cooldown:
+                wait = int((cooldown - (now - last)).total_seconds()) + 1
+                return SendResult(SendOutcome.cooldown, wait_seconds=wait)
+            per_conversation = session.execute(
+                select(func.count())
+                .select_from(VerificationChallenge)
+                .where(VerificationChallenge.conversation == conv, VerificationChallenge.created_at > hour_ago)
+            ).scalar_one()
+            if per_conversation >= self.settings.codes_per_conversation_per_hour:
+                return SendResult(SendOutcome.conversation_limit)
+            per_address = session.execute(
+                select(func.count())
+                .select_from(VerificationChallenge)
+                .where(VerificationChallenge.address == address, VerificationChallenge.created_at > hour_ago)
+            ).scalar_one()
+            if per_address >= self.settings.codes_per_address_per_hour:
+                return SendResult(SendOutcome.address_limit)
+            session.execute(
+                update(VerificationChallenge)
+                .where(VerificationChallenge.conversation == conv, VerificationChallenge.status == "pending")
+                .values(status="superseded")
+                .execution_options(synchronize_session=False)
+            )
+            code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+            challenge = VerificationChallenge(
+                conversation=conv,
+                address=address,
+                key_id=self.current_key_id,
+                code_hash="",
+                status="pending",
+                attempts=0,
+                created_at=now,
+                expires_at=now + timedelta(seconds=self.settings.code_lifetime_seconds),
+            )
+            session.add(challenge)
+            session.flush()
+            challenge.code_hash = self._digest(self.current_key_id, f"code:{challenge.id}", code)
+            return SendResult(SendOutcome.sent, code=code, challenge_id=challenge.id)
+
+    def check(self, sender_id: str, code: str, now: datetime | None = None) -> CheckResult:
+        """Check a code attempt against the conversation's latest challenge."""
+        now = now or utcnow()
+        conv = conversation_key(sender_id)
+        with transaction(self.factory) as session:
+            challenge = session.execute(
+                select(VerificationChallenge)
+                .where(VerificationChallenge.conversation == conv)
+                .order_by(VerificationChallenge.id.desc())
+                .limit(1)
+                .with_for_update()
+            ).scalar_one_or_none()
+            if challenge is None or challenge.status in {"verified", "cancelled", "superseded", "used"}:
+                return CheckResult(CheckOutcome.none_pending)
+            if challenge.status == "locked":
+                return CheckResult(CheckOutcome.locked, challenge_id=challenge.id)
+            if now >= challenge.expires_at:
+                challenge.status = "expired"
+                return CheckResult(CheckOutcome.expired, challenge_id=challenge.id)
+            if challenge.key_id not in self.keys:  # issued under a key that was retired since
+                challenge.status = "expired"
+                return CheckResult(CheckOutcome.expired, challenge_id=challenge.id)
+            expected = challenge.code_hash
+            given = self._digest(challenge.key_id, f"code:{challenge.id}", code)
+            if hmac.compare_digest(expected, given):
+                challenge.status = "verified"
+                challenge.verified_at = now
+                return CheckResult(CheckOutcome.verified, challenge_id=challenge.id)
+            challenge.attempts += 1
+            left = self.settings.code_max_attempts - challenge.attempts
+            if left <= 0:
+                challenge.status = "locked"
+                return CheckResult(CheckOutcome.locked, challenge_id=challenge.id)
+            return CheckResult(CheckOutcome.wrong, attempts_left=left, challenge_id=challenge.id)
+
+    def verified_challenge(self, sender_id: str, email: str) -> int | None:
+        """The id of this conversation's verified, unused challenge for ``email``, if any."""
+        conv = conversation_key(sender_id)
+        with transaction(self.factory) as session:
+            challenge = session.execute(
+                select(VerificationChallenge)
+                .where(VerificationChallenge.conversation == conv)
+                .order_by(VerificationChallenge.id.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            if challenge is None or challenge.status != "verified":
+                return None
+            if not hmac.compare_digest(challenge.address, self.address_hash(email)):
+                return None
+            return int(challenge.id)
+
+    def mark_used(self, challenge_id: int) -> None:
+        """A verified challenge filed its ticket: it cannot file another."""
+        with transaction(self.factory) as session:
+            session.execute(
+                update(VerificationChallenge)
+                .where(VerificationChallenge.id == challenge_id)
+                .values(status="used")
+                .execution_options(synchronize_session=False)
+            )
+
+    def cancel(self, sender_id: str) -> None:
+        """Discard whatever challenge the conversation has open."""
+        with transaction(self.factory) as session:
+            session.execute(
+                update(VerificationChallenge)
+                .where(
+                    VerificationChallenge.conversation == conversation_key(sender_id),
+                    VerificationChallenge.status.in_(["pending", "verified"]),
+                )
+                .values(status="cancelled")
+                .execution_options(synchronize_session=False)
+            )
+
+    def expects_codes(self, sender_id: str, now: datetime | None = None) -> bool:
+        """Whether a code was sent in this conversation within the last hour: then every code-looking
+        reply is treated as an attempt and never reaches the assistant."""
+        now = now or utcnow()
+        with transaction(self.factory) as session:
+            recent = session.execute(
+                select(func.count())
+                .select_from(VerificationChallenge)
+                .where(
+                    VerificationChallenge.conversation == conversation_key(sender_id),
+                    VerificationChallenge.created_at > now - timedelta(hours=1),
+                )
+            ).scalar_one()
+            return bool(recent)
+
+
+def subject_match(factory: SessionFactory, email: str, method: str) -> str:
+    """What the DPO is told about the address and the controller's records (never the person)."""
+    with transaction(factory) as session:
+        record = session.execute(select(DataSubject).where(DataSubject.email == email.lower())).scalar_one_or_none()
+    label = method.replace("_", " ")
+    if record is None:
+        return f"{label}, no record found"
+    return f"{label} matches customer record #{record.customer_ref}"

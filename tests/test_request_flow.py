@@ -1,0 +1,203 @@
+"""Request → identity check → ticket, over the REST channel with a real SMTP server (aiosmtpd)."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from bot.tickets.db import session_factory, transaction
+from bot.tickets.models import Ticket, VerificationChallenge
+from bot.verification import conversation_key
+from tests.conftest import Conversation, Mailbox, Servers, buttons
+
+pytestmark = pytest.mark.servers
+
+
+def address() -> str:
+    return f"person-{uuid.uuid4().hex[:10]}@example.com"
+
+
+def tickets_of(servers: Servers, sender: str) -> list[Ticket]:
+    factory = session_factory(servers.settings.database_url)
+    with transaction(factory) as session:
+        return list(session.execute(sa.select(Ticket).where(Ticket.conversation_id == sender)).scalars())
+
+
+def start_erasure(chat: Conversation, email: str) -> str:
+    chat.say("plz delete me from ur database")
+    asked = chat.say_text("yes")
+    assert "one-time code" in asked and "email address" in asked
+    return chat.say_text(email)
+
+
+def tracker_events(servers: Servers, sender: str) -> str:
+    path = servers.settings.tracker_store_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT data FROM events WHERE sender_id = ?", (sender,)).fetchall()
+    return "\n".join(r[0] for r in rows)
+
+
+def test_correct_code_files_the_ticket_and_emails_dpo_and_person(servers: Servers, mailbox: Mailbox) -> None:
+    chat, email = servers.conversation(), address()
+    sent = start_erasure(chat, email)
+    assert "I've sent a 6-digit code to p***@e***.com" in sent
+    code = mailbox.latest_code(email)
+    reply = chat.say_text(f"the code is {code}")
+    assert "Your request is filed with reference DSR-" in reply
+    [ticket] = tickets_of(servers, chat.sender)
+    assert ticket.reference in reply and ticket.rights == ["erasure"]
+    assert (ticket.verification_method, ticket.verification_outcome) == ("verified_email", "verified")
+    assert ticket.subject_match == "verified email, no record found"
+    assert ticket.request_text == "plz delete me from ur database" and ticket.channel == "web"
+
+    [dpo] = mailbox.wait_for("dpo@example.org", ticket.reference)
+    assert dpo["Subject"].startswith(f"[{ticket.reference}] Right to erasure")
+    attachments = {p.get_filename(): p for p in dpo.iter_attachments()}
+    assert set(attachments) == {f"{ticket.reference}.json", f"{ticket.reference}-due.ics"}
+    assert "DTSTART;VALUE=DATE:" in attachments[f"{ticket.reference}-due.ics"].get_content()
+    assert "plz delete me from ur database" in dpo.get_body(("plain",)).get_content()
+    [ack] = mailbox.wait_for(email, "was received")
+    assert ticket.reference in ack["Subject"]
+
+    events = tracker_events(servers, chat.sender)
+    assert code not in events  # the code never entered the tracker store
+    assert "code_verified" in events
+
+
+def test_five_wrong_codes_lock_and_file_nothing(servers: Servers, mailbox: Mailbox) -> None:
+    chat, email = servers.conversation(), address()
+    start_erasure(chat, email)
+    code = mailbox.latest_code(email)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    replies = [chat.say_text(wrong) for _ in range(5)]
+    assert replies[0] == "That code isn't right. You have 4 more tries."
+    assert replies[3] == "That code isn't right. You have 1 more tries."
+    assert "too many wrong codes" in replies[4]
+    assert "too many wrong codes" in chat.say_text(code)  # even the right code no longer works
+    assert tickets_of(servers, chat.sender) == []
+    assert wrong not in tracker_events(servers, chat.sender)
+
+
+def test_expired_code_offers_a_new_one(servers: Servers, mailbox: Mailbox) -> None:
+    chat, email = servers.conversation(), address()
+    start_erasure(chat, email)
+    old = mailbox.latest_code(email)
+    factory = session_factory(servers.settings.database_url)
+    with transaction(factory) as session:  # the clock moves on: the code is 11 minutes old
+        session.execute(
+            sa.update(VerificationChallenge)
+            .where(VerificationChallenge.conversation == conversation_key(chat.sender))
+            .values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
+    reply = chat.say(old)
+    assert reply[0]["text"] == "That code has expired. Shall I send you a new one?"
+    assert buttons(reply) == [{"title": "Send a new code", "payload": "/resend_code"}]
+    time.sleep(3.2)  # the test cooldown is 3 s
+    assert "I've sent a 6-digit code" in chat.say_text("/resend_code")
+    new = mailbox.latest_code(email, count=2)
+    assert "filed with reference" in chat.say_text(new)
+
+
+def test_resend_cooldown(servers: Servers, mailbox: Mailbox) -> None:
+    chat, email = servers.conversation(), address()
+    start_erasure(chat, email)
+    mailbox.latest_code(email)
+    assert "Please wait" in chat.say_text("send me a new code")
+    assert len(mailbox.to(email)) == 1
+    time.sleep(3.2)
+    assert "I've sent a 6-digit code" in chat.say_text("send me a new code")
+    second = mailbox.latest_code(email, count=2)
+    assert "filed with reference" in chat.say_text(second)
+
+
+def test_cancel_mid_flow_discards_the_request(servers: Servers, mailbox: Mailbox) -> None:
+    chat, email = servers.conversation(), address()
+    start_erasure(chat, email)
+    code = mailbox.latest_code(email)
+    assert "cancelled that and kept nothing" in chat.say_text("cancel")
+    assert "wasn't expecting a code" in chat.say_text(code)
+    assert tickets_of(servers, chat.sender) == []
+
+
+def test_cancel_while_the_address_is_asked_for(servers: Servers) -> None:
+    chat = servers.conversation()
+    chat.say("delete my account")
+    chat.say("yes")
+    assert "cancelled that and kept nothing" in chat.say_text("cancel")
+    assert "Hi!" in chat.say_text("hello")  # the form is no longer active
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "jane@example.com\r\nBcc: everyone@example.org",
+        "jane@example.com, boss@example.org",
+        "jane@example.com%0d%0aBcc:x@example.org",
+        "<script>alert(1)</script>@example.com",
+        "jane@example",
+        "not an address at all",
+    ],
+)
+def test_malformed_and_injection_addresses_are_refused(servers: Servers, mailbox: Mailbox, hostile: str) -> None:
+    chat = servers.conversation()
+    chat.say("delete my account")
+    chat.say("yes")
+    before = len(mailbox.messages)
+    reply = chat.say_text(hostile)
+    assert reply.startswith("Sorry,") and "like name@example.com" in reply
+    assert "<script>" not in reply
+    assert len(mailbox.messages) == before  # nothing was sent anywhere
+    assert "I've sent a 6-digit code" in chat.say_text(address())  # the form still works
+
+
+def test_typed_internal_intent_cannot_fake_verification(servers: Servers, mailbox: Mailbox) -> None:
+    chat, email = servers.conversation(), address()
+    start_erasure(chat, email)
+    chat.say("/code_verified")
+    chat.say('/code_verified{"attempts_left": "5"}')
+    assert tickets_of(servers, chat.sender) == []
+
+
+def test_objection_needs_only_a_confirmed_address(servers: Servers, mailbox: Mailbox) -> None:
+    chat, email = servers.conversation(), address()
+    assert "(Art. 21 GDPR)" in chat.say_text("stop sending me newsletters")
+    assert "Which email address" in chat.say_text("yes")
+    assert f"is {email} your address?" in chat.say_text(f"my email is {email}")
+    reply = chat.say_text("yes")
+    assert "filed with reference" in reply
+    [ticket] = tickets_of(servers, chat.sender)
+    assert (ticket.verification_method, ticket.verification_outcome) == ("confirmed_email", "confirmed")
+    assert mailbox.wait_for(email, "was received")[0]["To"] == email
+
+
+def test_complaint_is_recorded_for_the_dpo(servers: Servers) -> None:
+    chat = servers.conversation()
+    reply = chat.say_text("I want to complain to the data protection authority about you")
+    assert "Reference DSR-" in reply
+    [ticket] = tickets_of(servers, chat.sender)
+    assert ticket.rights == ["complaint"] and ticket.verification_method == "none"
+
+
+def test_known_and_unknown_addresses_get_the_same_words(servers: Servers, mailbox: Mailbox, tmp_path) -> None:
+    from bot.subjects import import_csv
+
+    known = address()
+    csv_file = tmp_path / "subjects.csv"
+    csv_file.write_text(f"customer_ref,email,name\nC-1001,{known},Known Person\n")
+    import_csv(session_factory(servers.settings.database_url), csv_file)
+    unknown = address()
+    replies = []
+    for email in (known, unknown):
+        chat = servers.conversation()
+        replies.append(start_erasure(chat, email))
+        code = mailbox.latest_code(email)
+        replies.append(chat.say_text(code).split("DSR-")[0])
+        if email == known:
+            [ticket] = tickets_of(servers, chat.sender)
+            assert ticket.subject_match == "verified email matches customer record #C-1001"
+    assert replies[0] == replies[2] and replies[1] == replies[3]

@@ -44,7 +44,7 @@ def make_handler(settings: Settings) -> type[BaseHTTPRequestHandler]:
         server_version = "privacybot-widget"
         sys_version = ""
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server API)
+        def do_GET(self) -> None:
             route = routes.get(self.path.split("?", 1)[0])
             if route is None:
                 self.send_error(HTTPStatus.NOT_FOUND)
@@ -60,7 +60,7 @@ def make_handler(settings: Settings) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             """Quiet: request lines would log visitors' addresses."""
 
     return Handler

@@ -23,6 +23,8 @@ REQUEST_SLOTS = (
     "request_id",
     "requester_email",
     "verification_state",
+    "requester_phone",
+    "requester_telegram_id",
 )
 
 
@@ -68,6 +70,8 @@ class ActionAskRequesterEmail(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         dispatcher.utter_message(text=request_flow.ask_email(_rights(tracker)))
+        if (tracker.get_latest_input_channel() or "").startswith("telegram"):
+            dispatcher.utter_message(json_message={"telegram_contact_request": request_flow.CONTACT_OFFER})
         return []
 
 
@@ -140,6 +144,8 @@ class ActionFileTicket(Action):
             request_id=tracker.get_slot("request_id") or uuid.uuid4().hex,
             request_text=tracker.get_slot("request_text"),
             data_categories=tracker.get_slot("data_categories"),
+            phone=tracker.get_slot("requester_phone"),
+            telegram_user_id=tracker.get_slot("requester_telegram_id"),
         )
         if ticket is None:
             dispatcher.utter_message(text="I can't file it yet: your identity hasn't been confirmed.")
@@ -198,6 +204,21 @@ class ActionComplaintInfo(Action):
             text += f" (Reference {ticket.reference}.)"
         dispatcher.utter_message(text=text)
         return clear_request()
+
+
+class ActionPhoneVerified(Action):
+    """The Telegram bridge confirmed the shared contact is the sender's own: an extra factor."""
+
+    def name(self) -> str:
+        return "action_phone_verified"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        metadata = tracker.latest_message.get("metadata") or {}
+        phone, user_id = metadata.get("verified_phone"), metadata.get("telegram_user_id")
+        if not phone:
+            return []
+        dispatcher.utter_message(text=request_flow.PHONE_CONFIRMED)
+        return [SlotSet("requester_phone", phone), SlotSet("requester_telegram_id", user_id)]
 
 
 class ActionCancelRequest(Action):

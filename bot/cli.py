@@ -91,6 +91,22 @@ def widget(ctx: _Ctx) -> None:
     serve(ctx.settings)
 
 
+@main.command()
+@pass_ctx
+def telegram(ctx: _Ctx) -> None:
+    """Run the Telegram bridge (needs PRIVACYBOT_TELEGRAM_TOKEN; started by `run` when set)."""
+    import logging
+
+    from bot.telegram_bridge import run as run_bridge
+
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines carry the bot token
+    try:
+        run_bridge(ctx.settings)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @main.group()
 def kb() -> None:
     """The knowledge base built from the privacy notice."""

@@ -17,8 +17,10 @@ from bot.tickets.records import mask_email
 from bot.tickets.service import NewRequest
 from bot.verification import SendOutcome, conversation_key, subject_match
 
+CONTACT_OFFER = "As an extra check you can also share your phone number with the button below (optional)."
+PHONE_CONFIRMED = "Thanks, your phone number is confirmed as an extra check. I'll add it to your request."
 STRICTNESS = [Verification.none, Verification.confirmed_email, Verification.verified_email]
-CHANNELS = {"telegram": "telegram"}  # every other input channel is the website
+CHANNELS = {"telegram_bridge": "telegram", "telegram": "telegram"}  # every other input channel is the website
 
 
 def requirement(rights: list[str]) -> Verification:
@@ -95,6 +97,8 @@ def file_request(
     request_id: str,
     request_text: str | None,
     data_categories: list[str] | None,
+    phone: str | None = None,
+    telegram_user_id: str | None = None,
 ) -> Ticket | None:
     """File the confirmed request if its verification is complete; None if it is not."""
     need = requirement(rights)
@@ -112,6 +116,8 @@ def file_request(
         method, outcome = "confirmed_email", "confirmed"
     else:
         method, outcome = "none", "not_required"
+    if phone and method != "none":
+        method += "+verified_phone"
     service = tickets()
     ticket = service.file(
         NewRequest(
@@ -120,7 +126,9 @@ def file_request(
             verification_method=method,
             verification_outcome=outcome,
             requester_email=email,
-            subject_match=subject_match(service.factory, email, method) if email else None,
+            requester_phone=phone,
+            requester_telegram_id=telegram_user_id,
+            subject_match=subject_match(service.factory, email, method.split("+")[0]) if email else None,
             request_text=request_text,
             data_categories=list(data_categories or []),
             conversation_id=sender_id,

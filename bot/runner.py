@@ -71,14 +71,22 @@ def widget_spec(settings: Settings) -> ProcessSpec:
     return ProcessSpec("widget", [sys.executable, "-m", "bot.cli", "widget"], cwd=str(PROJECT_ROOT))
 
 
+def telegram_spec(settings: Settings) -> ProcessSpec:
+    """The Telegram bridge."""
+    return ProcessSpec("telegram", [sys.executable, "-m", "bot.cli", "telegram"], cwd=str(PROJECT_ROOT))
+
+
 def process_specs(settings: Settings, model: Path) -> list[ProcessSpec]:
-    """Every process `privacybot run` supervises."""
-    return [
+    """Every process `privacybot run` supervises (Telegram only with a bot token)."""
+    specs = [
         action_server_spec(settings),
         rasa_server_spec(settings, model),
         worker_spec(settings),
         widget_spec(settings),
     ]
+    if settings.telegram_token.get_secret_value():
+        specs.append(telegram_spec(settings))
+    return specs
 
 
 def wait_for_http(url: str, timeout: float, stop: Supervisor | None = None) -> bool:

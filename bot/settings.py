@@ -101,7 +101,12 @@ class Settings(BaseSettings):
     digest_hour: Annotated[int, Field(ge=0, le=23)] = 8
     worker_interval: Annotated[float, Field(ge=0.2, le=3600)] = 30.0
 
-    telegram_token: str = ""
+    telegram_token: SecretStr = SecretStr("")
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: SecretStr = SecretStr("")
+    telegram_webhook_port: Port = 8443
+    bridge_secret: SecretStr = SecretStr("")
 
     controller_name: str = "aiconix.ai GmbH"
     controller_timezone: str = "Europe/Berlin"
@@ -175,7 +180,7 @@ class Settings(BaseSettings):
         if not self.tracker_store_url:
             self.tracker_store_url = f"sqlite:///{self.data_dir / 'tracker.db'}"
         if len({self.rasa_port, self.action_port, self.widget_port}) < 3:
-            raise ValueError("PRIVACYBOT_RASA_PORT, _ACTION_PORT and _WIDGET_PORT must differ")
+            raise ValueError("PRIVACYBOT_RASA_PORT, PRIVACYBOT_ACTION_PORT and PRIVACYBOT_WIDGET_PORT must differ")
         if not self.public_rasa_url:
             self.public_rasa_url = f"http://{self.host}:{self.rasa_port}"
         if not self.cors_origins:
@@ -198,6 +203,10 @@ class Settings(BaseSettings):
             current = _local_secret(self.data_dir / "secrets" / "verification.key")
         secrets_ = [current] + [x for x in self.verification_old_secrets.get_secret_value().split(",") if x]
         return {hashlib.sha256(x.encode()).hexdigest()[:12]: x.encode() for x in secrets_}
+
+    def bridge_token(self) -> str:
+        """Shared secret between the Telegram bridge and the Rasa server (generated locally if unset)."""
+        return self.bridge_secret.get_secret_value() or _local_secret(self.data_dir / "secrets" / "bridge.token")
 
     @property
     def outbox_dir(self) -> Path:

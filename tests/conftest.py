@@ -9,7 +9,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -54,6 +54,14 @@ def postgres_database() -> Iterator[str]:
             )
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_settings_from_the_outside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see only the settings they set themselves."""
+    for key in list(os.environ):
+        if key.startswith("PRIVACYBOT_"):
+            monkeypatch.delenv(key)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -112,6 +120,7 @@ class Servers:
     settings: Settings
     supervisor: Supervisor
     log: Path
+    env: dict[str, str]
 
     @property
     def webhook(self) -> str:
@@ -204,6 +213,7 @@ def servers(
         "PRIVACYBOT_DATA_DIR": str(data_dir),
         "PRIVACYBOT_RASA_PORT": str(free_port()),
         "PRIVACYBOT_ACTION_PORT": str(free_port()),
+        "PRIVACYBOT_WIDGET_PORT": str(free_port()),
         "PRIVACYBOT_EMAIL_BACKEND": "smtp",
         "PRIVACYBOT_SMTP_HOST": "127.0.0.1",
         "PRIVACYBOT_SMTP_PORT": str(mailbox.port),
@@ -213,25 +223,20 @@ def servers(
         "PRIVACYBOT_CODE_COOLDOWN_SECONDS": "3",
         "PRIVACYBOT_VERIFICATION_SECRET": "test-only-verification-secret",
     }
-    previous = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    settings = Settings()
+    settings = Settings(**{k.removeprefix("PRIVACYBOT_").lower(): v for k, v in env.items()})
     prepare(settings)
     log = output_dir / "servers.log"
     with log.open("w", encoding="utf-8") as out:
-        supervisor = Supervisor(process_specs(settings, trained_model), out=out)
+        specs = [replace(spec, env={**spec.env, **env}) for spec in process_specs(settings, trained_model)]
+        supervisor = Supervisor(specs, out=out)
         supervisor.start()
         try:
             ready = wait_for_http(settings.rasa_url + "/", timeout=300, stop=supervisor)
             ready = ready and wait_for_http(f"http://{settings.host}:{settings.action_port}/health", 60)
+            ready = ready and wait_for_http(f"http://{settings.host}:{settings.widget_port}/", 60)
             if not ready:
                 pytest.fail(f"servers did not start; see {log}")
-            yield Servers(settings=settings, supervisor=supervisor, log=log)
+            yield Servers(settings=settings, supervisor=supervisor, log=log, env=env)
         finally:
             supervisor.request_stop()
             supervisor.stop_all()
-            for key, value in previous.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value

@@ -15,7 +15,7 @@ def test_embedded_defaults_need_nothing_installed(monkeypatch: pytest.MonkeyPatc
     assert s.tracker_store_url == f"sqlite:///{tmp_path / 'tracker.db'}"
     assert s.email_backend is EmailBackend.file
     assert s.outbox_dir == tmp_path / "outbox"
-    assert s.telegram_token == ""
+    assert s.telegram_token.get_secret_value() == ""
     assert s.action_url == "http://127.0.0.1:5055/webhook"
 
 

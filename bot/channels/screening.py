@@ -15,7 +15,7 @@ CODE_INTENTS = {
     CheckOutcome.none_pending: "code_not_expected",
 }
 
-INTERNAL_INTENTS = frozenset(CODE_INTENTS.values())
+INTERNAL_INTENTS = frozenset(CODE_INTENTS.values()) | {"phone_verified"}
 
 
 def screen(sender_id: str, text: str | None) -> str:

@@ -1,0 +1,198 @@
+"""The Telegram bridge: python-telegram-bot against a local Bot-API-compatible server, real Rasa behind it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+
+from bot.settings import PROJECT_ROOT
+from tests.conftest import Servers, free_port
+
+pytestmark = pytest.mark.servers
+TOKEN = "123456:TEST-token"
+USER = {"id": 4242, "is_bot": False, "first_name": "Tess"}
+CHAT = {"id": 4242, "type": "private", "first_name": "Tess"}
+
+
+class FakeBotApi:
+    """Enough of the Bot API for python-telegram-bot: feeds updates, records what the bot sends."""
+
+    def __init__(self) -> None:
+        self.updates: list[dict[str, Any]] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.lock = threading.Lock()
+        self.next_update = 1
+        self.port = free_port()
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                method = self.path.rsplit("/", 1)[-1]
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                params = api.parse(raw, self.headers.get("Content-Type", ""))
+                result = api.handle(method, params)
+                body = json.dumps({"ok": True, "result": result}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+
+    @staticmethod
+    def parse(raw: str, content_type: str) -> dict[str, Any]:
+        if "json" in content_type:
+            return dict(json.loads(raw or "{}"))
+        params: dict[str, Any] = {}
+        for key, values in parse_qs(raw).items():
+            try:
+                params[key] = json.loads(values[0])
+            except ValueError:
+                params[key] = values[0]
+        return params
+
+    def handle(self, method: str, params: dict[str, Any]) -> Any:
+        with self.lock:
+            if method == "getMe":
+                return {"id": 99, "is_bot": True, "first_name": "Privacy", "username": "privacy_test_bot"}
+            if method == "getUpdates":
+                offset = int(params.get("offset") or 0)
+                pending = [u for u in self.updates if u["update_id"] >= offset]
+                return pending[:10]
+            self.calls.append((method, params))
+            if method in ("sendMessage", "editMessageText"):
+                return {
+                    "message_id": len(self.calls),
+                    "date": int(time.time()),
+                    "chat": CHAT,
+                    "text": params.get("text"),
+                }
+            return True
+
+    def push(self, **kind: Any) -> None:
+        with self.lock:
+            self.updates.append({"update_id": self.next_update, **kind})
+            self.next_update += 1
+
+    def message(self, text: str | None = None, **extra: Any) -> None:
+        msg: dict[str, Any] = {"message_id": self.next_update, "date": int(time.time()), "chat": CHAT, "from": USER}
+        if text is not None:
+            msg["text"] = text
+            if text.startswith("/"):
+                msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        msg.update(extra)
+        self.push(message=msg)
+
+    def press(self, data: str) -> None:
+        self.push(
+            callback_query={
+                "id": f"cb{self.next_update}",
+                "from": USER,
+                "chat_instance": "ci",
+                "data": data,
+                "message": {"message_id": 1, "date": int(time.time()), "chat": CHAT, "text": "buttons"},
+            }
+        )
+
+    def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
+        with self.lock:
+            return [p for m, p in self.calls if m == method]
+
+    def wait_sent(self, count: int, timeout: float = 60) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.sent()) >= count:
+                return self.sent()
+            time.sleep(0.1)
+        raise AssertionError(f"expected {count} messages, got {[m.get('text') for m in self.sent()]}")
+
+
+@pytest.fixture
+def telegram(servers: Servers) -> Iterator[FakeBotApi]:
+    api = FakeBotApi()
+    thread = threading.Thread(target=api.server.serve_forever, daemon=True)
+    thread.start()
+    env = {
+        **os.environ,
+        **servers.env,
+        "PRIVACYBOT_TELEGRAM_TOKEN": TOKEN,
+        "PRIVACYBOT_TELEGRAM_API_URL": f"http://127.0.0.1:{api.port}/bot",
+    }
+    bridge = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "telegram"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield api
+    finally:
+        bridge.terminate()
+        try:
+            _, err = bridge.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            bridge.kill()
+            _, err = bridge.communicate()
+        api.server.shutdown()
+        assert TOKEN not in err  # the bot token never reaches the logs
+        assert "Traceback" not in err, err[-3000:]
+
+
+def test_question_command_and_non_text(telegram: FakeBotApi) -> None:
+    telegram.message("/start")
+    greeting = telegram.wait_sent(1)[0]
+    assert "privacy assistant" in greeting["text"]
+    keyboard = greeting["reply_markup"]["inline_keyboard"]
+    assert ["/request_access"] in [[b["callback_data"]] for row in keyboard for b in row]
+
+    telegram.message("who processes my credit card payment?")
+    answer = telegram.wait_sent(2)[1]
+    assert "section 8 'Data processing for payment process'" in answer["text"]
+
+    telegram.message(photo=[{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}])
+    assert "only read text messages" in telegram.wait_sent(3)[2]["text"]
+    telegram.push(poll={"id": "p", "question": "?", "options": [], "total_voter_count": 0, "is_closed": False,
+                        "is_anonymous": True, "type": "regular", "allows_multiple_answers": False})  # fmt: skip
+    telegram.message("/privacy")
+    assert "30 days" in telegram.wait_sent(4)[3]["text"]  # the bridge survived the unexpected update
+
+
+def test_request_with_buttons_and_contact_verification(telegram: FakeBotApi) -> None:
+    telegram.message("plz delete me from ur database")
+    restated = telegram.wait_sent(1)[0]
+    assert "(Art. 17 GDPR)" in restated["text"]
+    buttons = [b for row in restated["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["callback_data"] for b in buttons] == ["/affirm", "/deny"]
+
+    telegram.press("/affirm")
+    sent = telegram.wait_sent(3)
+    assert len(telegram.sent("answerCallbackQuery")) == 1
+    assert "one-time code" in sent[1]["text"]
+    contact_offer = sent[2]["reply_markup"]["keyboard"][0][0]
+    assert contact_offer["request_contact"] is True
+
+    stranger = {"phone_number": "+49301234567", "first_name": "Other", "user_id": 777}
+    telegram.message(contact=stranger)
+    assert "your own phone number" in telegram.wait_sent(4)[3]["text"]
+    own = {"phone_number": "+49401234567", "first_name": "Tess", "user_id": USER["id"]}
+    telegram.message(contact=own)
+    texts = [m["text"] for m in telegram.wait_sent(6)]
+    assert any("phone number is confirmed" in t for t in texts)

@@ -70,7 +70,8 @@ class ActionAskRequesterEmail(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         dispatcher.utter_message(text=request_flow.ask_email(_rights(tracker)))
-        if (tracker.get_latest_input_channel() or "").startswith("telegram"):
+        telegram = (tracker.get_latest_input_channel() or "").startswith("telegram")
+        if telegram and not tracker.get_slot("requester_phone"):
             dispatcher.utter_message(json_message={"telegram_contact_request": request_flow.CONTACT_OFFER})
         return []
 

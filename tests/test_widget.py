@@ -86,7 +86,11 @@ def test_widget_conversation_in_a_real_browser(
     box.fill("who processes my credit card payment?")
     box.press("Enter")
     expect(log).to_contain_text("section 8 'Data processing for payment process'", timeout=30_000)
-    expect(log.get_by_role("link", name="https://stripe.com/de/privacy").first).to_be_visible()
+    box.fill("where can I read twitter's privacy policy?")
+    box.press("Enter")
+    link = log.get_by_role("link", name="https://twitter.com/privacy?lang=de")
+    expect(link).to_have_attribute("href", "https://twitter.com/privacy?lang=de", timeout=30_000)
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
 
     box.fill("plz delete me from ur database")
     box.press("Enter")
@@ -96,6 +100,7 @@ def test_widget_conversation_in_a_real_browser(
     email = f"widget-{uuid.uuid4().hex[:8]}@example.com"
     box.fill(email)
     box.press("Enter")
+    expect(log).to_contain_text("I've sent a 6-digit code", timeout=30_000)
     code = mailbox.latest_code(email)
     box.fill(code)
     box.press("Enter")
@@ -134,5 +139,6 @@ def test_widget_on_a_narrow_mobile_screen(servers: Servers, browser: object, out
     expect(page.get_by_role("log")).to_contain_text("privacy assistant", timeout=30_000)
     box = panel.bounding_box()
     assert box is not None and box["width"] == 390  # full width on a phone
+    expect(page.get_by_role("button", name="Open the privacy assistant chat")).to_be_hidden()  # no overlap
     page.screenshot(path=str(output_dir / "widget-mobile.png"))
     context.close()

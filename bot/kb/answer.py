@@ -82,7 +82,7 @@ def answer_question(question: str, retriever: Retriever | None = None) -> Answer
     hit = ranking.hits[0]
     quotes = pick_sentences(hit.section, hit.sentences)
     quoted = "\n".join(quotes)
-    text = f"Our privacy notice says:\n\n“{quoted}”\n\n{citation(hit.section)}"
+    text = f"Our privacy notice says:\n“{quoted}”\n{citation(hit.section)}"
     buttons = []
     right = hit.section.metadata.get("right")
     if right:

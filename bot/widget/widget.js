@@ -97,7 +97,7 @@
 
   var style = el("style", {
     text:
-      ".pb-launcher{position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;" +
+      ".pb-launcher{position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;display:flex;align-items:center;justify-content:center;" +
       "background:var(--pb-color);color:#fff;font-size:26px;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.3);z-index:2147483000}" +
       ".pb-launcher:focus-visible,.pb-panel button:focus-visible,.pb-panel textarea:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}" +
       ".pb-panel{position:fixed;right:20px;bottom:88px;width:370px;max-width:calc(100vw - 24px);height:560px;" +
@@ -117,11 +117,22 @@
       ".pb-form textarea{flex:1;resize:none;border:1px solid #c9ccd1;border-radius:8px;padding:7px;font:inherit;height:40px}" +
       ".pb-form button{border:0;border-radius:8px;background:var(--pb-color);color:#fff;padding:0 14px;cursor:pointer;font:inherit}" +
       ".pb-visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}" +
-      "@media (max-width:480px){.pb-panel{right:0;bottom:0;width:100vw;max-width:100vw;height:100vh;max-height:100vh;border-radius:0}}",
+      "@media (max-width:480px){.pb-panel{right:0;bottom:0;width:100vw;max-width:100vw;height:100vh;max-height:100vh;border-radius:0}" +
+      ".pb-open .pb-launcher{display:none}}",
   });
 
   var root = el("div", { class: "privacybot", style: "--pb-color:" + cfg.primaryColor });
-  var launcher = el("button", { class: "pb-launcher", type: "button", "aria-label": t.open, "aria-expanded": "false", "aria-controls": "pb-panel", text: "💬" });
+  var launcher = el("button", { class: "pb-launcher", type: "button", "aria-label": t.open, "aria-expanded": "false", "aria-controls": "pb-panel" });
+  var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "28");
+  svg.setAttribute("height", "28");
+  svg.setAttribute("aria-hidden", "true");
+  var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  path.setAttribute("fill", "currentColor");
+  path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z");
+  svg.appendChild(path);
+  launcher.appendChild(svg);
   var titleId = "pb-title";
   var closeBtn = el("button", { type: "button", "aria-label": t.close, text: "×" });
   var log = el("div", { class: "pb-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": cfg.title + " messages", tabindex: "0" });
@@ -174,12 +185,19 @@
     sendBtn.disabled = busy;
   }
 
+  var queue = Promise.resolve();
+
+  /* Messages go out one at a time, in order, so replies never interleave. shown === null: not displayed. */
   function send(message, shown) {
     if (!message || !message.trim()) return;
     if (message.length > MAX_LENGTH) { addMessage("bot", t.tooLong, false); return; }
-    addMessage("user", shown || message, true);
+    if (shown !== null) addMessage("user", shown || message, true);
+    queue = queue.then(function () { return post(message); });
+  }
+
+  function post(message) {
     setBusy(true);
-    fetch(cfg.serverUrl.replace(/\/$/, "") + "/webhooks/rest/webhook", {
+    return fetch(cfg.serverUrl.replace(/\/$/, "") + "/webhooks/rest/webhook", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ sender: sessionId(), message: message }),
@@ -196,14 +214,16 @@
   }
 
   function open() {
+    root.classList.add("pb-open");
     panel.removeAttribute("hidden");
     launcher.setAttribute("aria-expanded", "true");
     store.setItem(KEY + "open", "1");
     input.focus();
-    if (!transcript().length && !log.querySelector(".pb-msg")) send(cfg.greeting, "👋");
+    if (!transcript().length && !log.querySelector(".pb-msg")) send(cfg.greeting, null);
   }
 
   function close() {
+    root.classList.remove("pb-open");
     panel.setAttribute("hidden", "");
     launcher.setAttribute("aria-expanded", "false");
     store.removeItem(KEY + "open");
@@ -226,7 +246,11 @@
   function mount() {
     document.body.appendChild(root);
     transcript().forEach(function (m) { addMessage(m.who, m.text, false); });
-    if (store.getItem(KEY + "open")) { panel.removeAttribute("hidden"); launcher.setAttribute("aria-expanded", "true"); }
+    if (store.getItem(KEY + "open")) {
+      root.classList.add("pb-open");
+      panel.removeAttribute("hidden");
+      launcher.setAttribute("aria-expanded", "true");
+    }
   }
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
 })();

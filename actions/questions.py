@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.kb.answer import answer_question
+from bot.kb.retrieve import default_retriever
+
+# Load the knowledge base and the sentence encoder while the server starts, not on the first question.
+threading.Thread(target=default_retriever, name="warm-kb", daemon=True).start()
 
 
 class ActionAnswerQuestion(Action):

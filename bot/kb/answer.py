@@ -13,7 +13,9 @@ from bot.dialogue import offer_button
 from bot.kb.model import Section
 from bot.kb.retrieve import Ranking, Retriever, default_retriever
 
-CONFIDENCE_THRESHOLD = 0.4
+CONFIDENCE_THRESHOLD = 0.4  # lexical coverage of the question by the chosen section
+SIMILARITY_THRESHOLD = 0.6  # semantic similarity that answers even with low lexical coverage ...
+MIN_COVERAGE = 0.1  # ... as long as some of the question's words or concepts are in the section
 MAX_SENTENCES = 3
 RELATIVE_CUTOFF = 0.6
 CONTACT_ROLES = {"controller", "dpo"}
@@ -77,7 +79,8 @@ def answer_question(question: str, retriever: Retriever | None = None) -> Answer
     retriever = retriever or default_retriever()
     ranking = retriever.search(question.strip()[:1000])
     alternatives = [(h.section, h.score) for h in ranking.hits]
-    if not ranking.hits or ranking.confidence < CONFIDENCE_THRESHOLD:
+    semantic_support = ranking.similarity >= SIMILARITY_THRESHOLD and ranking.confidence >= MIN_COVERAGE
+    if not ranking.hits or (ranking.confidence < CONFIDENCE_THRESHOLD and not semantic_support):
         return _abstain(question, ranking, retriever, alternatives)
     hit = ranking.hits[0]
     quotes = pick_sentences(hit.section, hit.sentences)

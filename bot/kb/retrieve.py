@@ -9,10 +9,15 @@ a question about something the notice never mentions scores low whatever its ran
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
+import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import yaml
 from rank_bm25 import BM25Okapi
 
@@ -22,9 +27,11 @@ from bot.settings import PROJECT_ROOT
 
 EXAMPLES_FILE = PROJECT_ROOT / "policy_kb" / "example_questions.yml"
 TITLE_WEIGHT = 3
-# How a section's score mixes its signals (each normalised by the best section's): whole section,
-# best sentence, title alone, best example question. Tuned on tests/eval/kb_dev.yml.
+# How a section's score mixes its signals (lexical ones normalised by the best section's): whole
+# section, best sentence, title alone, best example question, semantic similarity (MiniLM cosine of the
+# best sentence or example question). Tuned on tests/eval/kb_dev.yml.
 WEIGHTS = (0.2, 0.3, 0.1, 0.4)
+SEMANTIC_WEIGHT = 2.0
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class Ranking:
     hits: tuple[Hit, ...]
     confidence: float
     terms: tuple[str, ...]
+    similarity: float = 0.0  # semantic similarity of the first hit (0 without embeddings)
 
 
 def load_examples(kb: KnowledgeBase, path: Path = EXAMPLES_FILE) -> dict[str, list[str]]:
@@ -62,7 +70,7 @@ def load_examples(kb: KnowledgeBase, path: Path = EXAMPLES_FILE) -> dict[str, li
 class Retriever:
     """Section and sentence retrieval over one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, examples: dict[str, list[str]] | None = None):
+    def __init__(self, kb: KnowledgeBase, examples: dict[str, list[str]] | None = None, semantic: bool = True):
         self.kb = kb
         titles = [analyse(s.title) for s in kb.sections]
         self.sentences: list[tuple[int, int, str]] = []  # (section idx, sentence idx, text)
@@ -95,6 +103,7 @@ class Retriever:
                 df[t] = df.get(t, 0) + 1
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         self.unknown_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.semantic = _semantic_index(kb, self.sentences, examples) if semantic else None
 
     def search(self, question: str, k: int = 3) -> Ranking:
         """The top ``k`` sections for ``question`` and the confidence in the first."""
@@ -127,9 +136,18 @@ class Retriever:
                 + w_example * example[i] / top_example
             )
             combined.append((score, i, tuple(ranked)))
+        similarity = self.semantic.similarities(question) if self.semantic is not None else None
+        if similarity is not None:
+            combined = [(s + SEMANTIC_WEIGHT * float(similarity[i]), i, r) for s, i, r in combined]
         combined.sort(key=lambda x: -x[0])
         hits = tuple(Hit(self.kb.sections[i], s, ranked) for s, i, ranked in combined[:k])
-        return Ranking(hits=hits, confidence=self.coverage(terms, combined[0][1]), terms=tuple(terms))
+        top = combined[0][1]
+        return Ranking(
+            hits=hits,
+            confidence=self.coverage(terms, top),
+            terms=tuple(terms),
+            similarity=float(similarity[top]) if similarity is not None else 0.0,
+        )
 
     def coverage(self, terms: list[str], section_index: int) -> float:
         """IDF-weighted share of ``terms`` found in the section (unknown terms weigh most)."""
@@ -146,7 +164,57 @@ class Retriever:
         return found / total if total else 0.0
 
 
+class SemanticIndex:
+    """Per-section best cosine similarity between a question and the section's sentences/examples."""
+
+    def __init__(self, owners: list[int], vectors: Any, sections: int):
+        from bot.kb.embed import default_encoder
+
+        self.encoder = default_encoder()
+        self.owners = np.array(owners)
+        self.vectors = vectors
+        self.sections = sections
+
+    def similarities(self, question: str) -> Any:
+        scores = self.vectors @ self.encoder.encode_one(question)
+        best = np.zeros(self.sections, dtype=np.float32)
+        np.maximum.at(best, self.owners, scores)
+        return best
+
+
+def _semantic_index(
+    kb: KnowledgeBase, sentences: list[tuple[int, int, str]], examples: dict[str, list[str]]
+) -> SemanticIndex | None:
+    """Embeddings of every sentence and example question, cached under var/cache by content hash."""
+    try:
+        from bot.kb.embed import default_encoder
+    except ImportError:
+        return None
+    index = {s.id: i for i, s in enumerate(kb.sections)}
+    items = [(si, text) for si, _, text in sentences]
+    items += [(index[sid], q) for sid, qs in examples.items() for q in qs if sid in index]
+    digest = hashlib.sha256("\n".join(f"{o}\t{t}" for o, t in items).encode()).hexdigest()[:16]
+    cache = PROJECT_ROOT / "var" / "cache" / f"kb-embeddings-{digest}.npy"
+    if cache.exists():
+        vectors = np.load(cache)
+    else:
+        vectors = default_encoder().encode([t for _, t in items])
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.npy")
+        np.save(tmp, vectors)
+        tmp.replace(cache)
+    return SemanticIndex([o for o, _ in items], vectors, len(kb.sections))
+
+
+_DEFAULT_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=1)
-def default_retriever() -> Retriever:
-    """A retriever over the shipped knowledge base (built once per process)."""
+def _build_default() -> Retriever:
     return Retriever(KnowledgeBase.load())
+
+
+def default_retriever() -> Retriever:
+    """A retriever over the shipped knowledge base (built once per process, thread-safe)."""
+    with _DEFAULT_LOCK:
+        return _build_default()

@@ -1,0 +1,32 @@
+"""The numpy MiniLM encoder: tokenizer, unit vectors, meaning-based similarity, determinism."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.kb.embed import default_encoder
+
+
+def test_wordpiece_tokenizer() -> None:
+    tok = default_encoder().tokenizer
+    ids = tok.encode("Hello, World!")
+    assert ids[0] == tok.cls and ids[-1] == tok.sep
+    assert [tok.vocab["hello"], tok.vocab[","], tok.vocab["world"], tok.vocab["!"]] == ids[1:-1]
+    assert len(tok.encode("word " * 1000)) == 128  # truncated
+    assert tok.encode("Ünïcödé café")[1:-1] == tok.encode("unicode cafe")[1:-1]  # accents stripped
+
+
+def test_embeddings_capture_meaning() -> None:
+    enc = default_encoder()
+    v = enc.encode(
+        [
+            "do you store my IP address?",
+            "Temporary storage of the IP address by the system is necessary to deliver the website.",
+            "What is your refund policy for shoes?",
+        ]
+    )
+    assert v.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    sims = v @ v.T
+    assert sims[0, 1] > 0.5 > sims[0, 2]
+    assert np.allclose(enc.encode_one("do you store my IP address?"), v[0], atol=1e-6)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -139,6 +140,13 @@ def kb_build(source: Path, out: Path | None) -> None:
         click.echo(f"dropped page text: {', '.join(repr(x) for x in built.dropped_lines)}")
 
 
+def _inputs(single: str | None, batch: TextIO | None, name: str) -> Iterable[str]:
+    """The one argument, or every line of the batch file; a usage error if neither or both."""
+    if (single is None) == (batch is None):
+        raise click.UsageError(f"give either a {name} or --batch FILE")
+    return [single or ""] if batch is None else (line.rstrip("\n") for line in batch)
+
+
 @main.command()
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per answer.")
@@ -151,10 +159,7 @@ def ask(question: str | None, as_json: bool, batch: TextIO | None) -> None:
     """Answer QUESTION from the privacy notice, citing the section."""
     from bot.kb.answer import answer_question
 
-    if (question is None) == (batch is None):
-        raise click.UsageError("give either a QUESTION or --batch FILE")
-    lines = [question or ""] if batch is None else (ln.rstrip("\n") for ln in batch)
-    for line in lines:
+    for line in _inputs(question, batch, "QUESTION"):
         answer = answer_question(clean_text(line))
         if as_json or batch is not None:
             click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
@@ -178,13 +183,11 @@ def triage(ctx: _Ctx, message: str | None, as_json: bool, batch: TextIO | None) 
     from bot.training import model_path
     from bot.triage import Triager
 
-    if (message is None) == (batch is None):
-        raise click.UsageError("give either a MESSAGE or --batch FILE")
+    lines = _inputs(message, batch, "MESSAGE")
     model = model_path(ctx.settings.model_dir)
     if not model.exists():
         raise click.ClickException(f"no trained model at {model}: run `privacybot train` first")
     triager = Triager(model)
-    lines = [message or ""] if batch is None else (ln.rstrip("\n") for ln in batch)
     for line in lines:
         result = triager.triage(line)
         if as_json or batch is not None:

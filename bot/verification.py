@@ -19,6 +19,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, select, update
 
@@ -109,19 +110,19 @@ class Verifier:
             if last is not None and now - last < cooldown:
                 wait = int((cooldown - (now - last)).total_seconds()) + 1
                 return SendResult(SendOutcome.cooldown, wait_seconds=wait)
-            per_conversation = session.execute(
-                select(func.count())
-                .select_from(VerificationChallenge)
-                .where(VerificationChallenge.conversation == conv, VerificationChallenge.created_at > hour_ago)
-            ).scalar_one()
-            if per_conversation >= self.settings.codes_per_conversation_per_hour:
+
+            def issued_since(condition: Any) -> int:
+                query = select(func.count()).select_from(VerificationChallenge)
+                return int(
+                    session.execute(query.where(condition, VerificationChallenge.created_at > hour_ago)).scalar_one()
+                )
+
+            if (
+                issued_since(VerificationChallenge.conversation == conv)
+                >= self.settings.codes_per_conversation_per_hour
+            ):
                 return SendResult(SendOutcome.conversation_limit)
-            per_address = session.execute(
-                select(func.count())
-                .select_from(VerificationChallenge)
-                .where(VerificationChallenge.address == address, VerificationChallenge.created_at > hour_ago)
-            ).scalar_one()
-            if per_address >= self.settings.codes_per_address_per_hour:
+            if issued_since(VerificationChallenge.address == address) >= self.settings.codes_per_address_per_hour:
                 return SendResult(SendOutcome.address_limit)
             session.execute(
                 update(VerificationChallenge)

@@ -18,8 +18,12 @@ from tests.conftest import Conversation, Mailbox, Servers, buttons
 pytestmark = pytest.mark.servers
 
 
+USED_ADDRESSES: list[str] = []
+
+
 def address() -> str:
-    return f"person-{uuid.uuid4().hex[:10]}@example.com"
+    USED_ADDRESSES.append(f"person-{uuid.uuid4().hex[:10]}@example.com")
+    return USED_ADDRESSES[-1]
 
 
 def tickets_of(servers: Servers, sender: str) -> list[Ticket]:
@@ -201,3 +205,20 @@ def test_known_and_unknown_addresses_get_the_same_words(servers: Servers, mailbo
             [ticket] = tickets_of(servers, chat.sender)
             assert ticket.subject_match == "verified email matches customer record #C-1001"
     assert replies[0] == replies[2] and replies[1] == replies[3]
+
+
+def test_no_address_or_code_in_the_server_logs(servers: Servers, mailbox: Mailbox) -> None:
+    """Runs last in this module: everything the flows above sent stays out of every process's log."""
+    import re
+
+    assert USED_ADDRESSES
+    log = servers.log.read_text(encoding="utf-8")
+    codes = [
+        m.group(1)
+        for message in mailbox.messages
+        for m in [re.search(r"code is: (\d{6})", message.get_body(("plain",)).get_content())]
+        if m
+    ]
+    assert codes
+    for secret in [*USED_ADDRESSES, *codes]:
+        assert secret not in log

@@ -80,6 +80,16 @@ def find_code(text: str) -> str | None:
     return match.group(1) + match.group(2) if match else None
 
 
+def _latest(conv: str) -> Any:
+    """Query for a conversation's most recent challenge."""
+    return (
+        select(VerificationChallenge)
+        .where(VerificationChallenge.conversation == conv)
+        .order_by(VerificationChallenge.id.desc())
+        .limit(1)
+    )
+
+
 class Verifier:
     """Issues and checks codes; state lives in the ticket database."""
 
@@ -151,21 +161,12 @@ class Verifier:
         now = now or utcnow()
         conv = conversation_key(sender_id)
         with transaction(self.factory) as session:
-            challenge = session.execute(
-                select(VerificationChallenge)
-                .where(VerificationChallenge.conversation == conv)
-                .order_by(VerificationChallenge.id.desc())
-                .limit(1)
-                .with_for_update()
-            ).scalar_one_or_none()
+            challenge = session.execute(_latest(conv).with_for_update()).scalar_one_or_none()
             if challenge is None or challenge.status in {"verified", "cancelled", "superseded", "used"}:
                 return CheckResult(CheckOutcome.none_pending)
             if challenge.status == "locked":
                 return CheckResult(CheckOutcome.locked, challenge_id=challenge.id)
-            if now >= challenge.expires_at:
-                challenge.status = "expired"
-                return CheckResult(CheckOutcome.expired, challenge_id=challenge.id)
-            if challenge.key_id not in self.keys:  # issued under a key that was retired since
+            if now >= challenge.expires_at or challenge.key_id not in self.keys:  # or its key was retired
                 challenge.status = "expired"
                 return CheckResult(CheckOutcome.expired, challenge_id=challenge.id)
             expected = challenge.code_hash
@@ -185,12 +186,7 @@ class Verifier:
         """The id of this conversation's verified, unused challenge for ``email``, if any."""
         conv = conversation_key(sender_id)
         with transaction(self.factory) as session:
-            challenge = session.execute(
-                select(VerificationChallenge)
-                .where(VerificationChallenge.conversation == conv)
-                .order_by(VerificationChallenge.id.desc())
-                .limit(1)
-            ).scalar_one_or_none()
+            challenge = session.execute(_latest(conv)).scalar_one_or_none()
             if challenge is None or challenge.status != "verified":
                 return None
             if not hmac.compare_digest(challenge.address, self.address_hash(email)):

@@ -68,19 +68,42 @@ def validate() -> None:
 
 
 @main.command()
+@click.option(
+    "--replicas",
+    type=click.IntRange(1, 16),
+    default=1,
+    show_default=True,
+    help="Rasa servers behind HAProxy (needs PostgreSQL and Redis, see README 'Deployment').",
+)
 @pass_ctx
-def run(ctx: _Ctx) -> None:
-    """Train if needed, then start the action server and the Rasa server; Ctrl-C stops all."""
-    from bot.runner import announce_when_ready, process_specs
+def run(ctx: _Ctx, replicas: int) -> None:
+    """Train if needed, then start the action server, the Rasa server(s), the worker and the widget page."""
+    from bot.balancer import BalancerMissing, haproxy_binary
+    from bot.runner import ClusterConfigError, announce_when_ready, check_cluster, process_specs
     from bot.services import prepare
     from bot.supervisor import Supervisor
     from bot.training import train as do_train
 
     settings = ctx.settings
+    try:  # refuse a cluster that cannot work before the slow steps below
+        check_cluster(settings, replicas)
+        if replicas > 1:
+            haproxy_binary()
+    except (ClusterConfigError, BalancerMissing) as exc:
+        raise click.ClickException(str(exc)) from None
     prepare(settings)
     model, _ = _run_step(lambda: do_train(settings.model_dir))
-    supervisor = Supervisor(process_specs(settings, model))
+    supervisor = Supervisor(process_specs(settings, model, replicas=replicas))
     sys.exit(supervisor.run(on_started=announce_when_ready(settings)))
+
+
+@main.command()
+@pass_ctx
+def actions(ctx: _Ctx) -> None:
+    """Run the action server (started by `run`; answers only the Rasa server's token)."""
+    from bot.action_server import serve
+
+    serve(ctx.settings)
 
 
 @main.command()
@@ -96,12 +119,10 @@ def widget(ctx: _Ctx) -> None:
 @pass_ctx
 def telegram(ctx: _Ctx) -> None:
     """Run the Telegram bridge (needs PRIVACYBOT_TELEGRAM_TOKEN; started by `run` when set)."""
-    import logging
-
+    from bot.logs import configure_logging
     from bot.telegram_bridge import run as run_bridge
 
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines carry the bot token
+    configure_logging(ctx.settings.log_level)
     try:
         run_bridge(ctx.settings)
     except ValueError as exc:

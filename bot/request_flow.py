@@ -100,7 +100,15 @@ def file_request(
     phone: str | None = None,
     telegram_user_id: str | None = None,
 ) -> Ticket | None:
-    """File the confirmed request if its verification is complete; None if it is not."""
+    """File the confirmed request if its verification is complete; None if it is not.
+
+    A retried call for the same request (a replayed message, a retried action) returns the ticket
+    filed the first time.
+    """
+    idempotency_key = f"{conversation_key(sender_id)[:32]}:{request_id}"
+    already = tickets().by_key(idempotency_key)
+    if already is not None:
+        return already
     need = requirement(rights)
     challenge_id = None
     if need is Verification.verified_email:
@@ -132,7 +140,7 @@ def file_request(
             request_text=request_text,
             data_categories=list(data_categories or []),
             conversation_id=sender_id,
-            idempotency_key=f"{conversation_key(sender_id)[:32]}:{request_id}",
+            idempotency_key=idempotency_key,
             status=Status.open,
         )
     )

@@ -5,29 +5,46 @@ from __future__ import annotations
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.balancer import haproxy_binary, write_haproxy_config
 from bot.settings import PROJECT_ROOT, Settings
 from bot.supervisor import ProcessSpec, Supervisor
 from bot.training import CREDENTIALS_FILE, ENDPOINTS_FILE
 
 
+class ClusterConfigError(ValueError):
+    """Several replicas were asked for with settings that cannot share conversations."""
+
+
 def rasa_environment(settings: Settings) -> dict[str, str]:
     """Environment that bot/endpoints.yml reads."""
+    redis = urllib.parse.urlsplit(settings.redis_url or "redis://localhost:6379/1")
     return {
         "PRIVACYBOT_ACTION_URL": settings.action_url,
+        "PRIVACYBOT_ACTION_TOKEN": settings.action_server_token(),
         "PRIVACYBOT_TRACKER_STORE_URL": settings.tracker_store_url,
+        "PRIVACYBOT_LOCK_STORE_TYPE": "redis" if settings.redis_url else "in_memory",
+        "PRIVACYBOT_REDIS_HOST": redis.hostname or "localhost",
+        "PRIVACYBOT_REDIS_PORT": str(redis.port or 6379),
+        "PRIVACYBOT_REDIS_DB": redis.path.strip("/") or "1",
+        "PRIVACYBOT_REDIS_PASSWORD": urllib.parse.unquote(redis.password or ""),
+        "PRIVACYBOT_REDIS_KEY_PREFIX": settings.redis_key_prefix,
+        "LOG_LEVEL": settings.log_level,
     }
 
 
-def rasa_server_spec(settings: Settings, model: Path, name: str = "rasa") -> ProcessSpec:
-    """The Rasa server: REST and socket.io channels; HTTP API only with a token."""
+def rasa_server_spec(
+    settings: Settings, model: Path, name: str = "rasa", port: int | None = None, restart: bool = False
+) -> ProcessSpec:
+    """A Rasa server: REST and socket.io channels; HTTP API only with a token."""
     argv = [
         sys.executable,
         "-m",
-        "rasa",
+        "bot.rasa_server",
         "run",
         "--model",
         str(model),
@@ -38,32 +55,58 @@ def rasa_server_spec(settings: Settings, model: Path, name: str = "rasa") -> Pro
         "--interface",
         settings.host,
         "--port",
-        str(settings.rasa_port),
+        str(port or settings.rasa_port),
         "--cors",
         *[o.strip() for o in settings.cors_origins.split(",") if o.strip()],
     ]
-    if settings.rasa_api_token:
-        argv += ["--enable-api", "--auth-token", settings.rasa_api_token]
-    return ProcessSpec(name, argv, env=rasa_environment(settings), cwd=str(PROJECT_ROOT))
+    api_token = settings.rasa_api_token.get_secret_value()
+    if api_token:
+        argv += ["--enable-api", "--auth-token", api_token]
+    return ProcessSpec(name, argv, env=rasa_environment(settings), cwd=str(PROJECT_ROOT), restart=restart)
 
 
-def action_server_spec(settings: Settings) -> ProcessSpec:
-    """The Rasa SDK action server with the `actions` package."""
-    argv = [
-        sys.executable,
-        "-m",
-        "rasa_sdk",
-        "--actions",
-        "actions",
-        "--port",
-        str(settings.action_port),
-    ]
-    return ProcessSpec("actions", argv, cwd=str(PROJECT_ROOT))
+def action_server_spec(settings: Settings, restart: bool = False) -> ProcessSpec:
+    """The action server (Rasa SDK with the `actions` package, token-checked)."""
+    return ProcessSpec("actions", [sys.executable, "-m", "bot.cli", "actions"], cwd=str(PROJECT_ROOT), restart=restart)
 
 
-def worker_spec(settings: Settings) -> ProcessSpec:
-    """The worker: email outbox and DPO reminders."""
-    return ProcessSpec("worker", [sys.executable, "-m", "bot.cli", "worker"], cwd=str(PROJECT_ROOT))
+def worker_spec(settings: Settings, restart: bool = False) -> ProcessSpec:
+    """The worker: email outbox, DPO reminders and retention."""
+    return ProcessSpec("worker", [sys.executable, "-m", "bot.cli", "worker"], cwd=str(PROJECT_ROOT), restart=restart)
+
+
+def balancer_spec(settings: Settings, replica_ports: Sequence[int]) -> ProcessSpec:
+    """HAProxy on the public Rasa port, in front of the replicas."""
+    config = write_haproxy_config(settings, replica_ports)
+    return ProcessSpec("balancer", [haproxy_binary(), "-db", "-f", str(config)], restart=True)
+
+
+def replica_ports(settings: Settings, replicas: int) -> list[int]:
+    """Internal ports of the Rasa replicas: the ones after the public port (which HAProxy takes)."""
+    taken = {settings.action_port, settings.widget_port, settings.telegram_webhook_port}
+    ports: list[int] = []
+    candidate = settings.rasa_port
+    while len(ports) < replicas:
+        candidate += 1
+        if candidate not in taken:
+            ports.append(candidate)
+    return ports
+
+
+def check_cluster(settings: Settings, replicas: int) -> None:
+    """Refuse replica counts the configuration cannot serve, naming the variable to change."""
+    if replicas < 1 or replicas > 16:
+        raise ClusterConfigError("--replicas must be between 1 and 16")
+    if replicas == 1:
+        return
+    if not settings.redis_url:
+        raise ClusterConfigError(
+            "several replicas share conversations through a Redis lock store: set PRIVACYBOT_REDIS_URL"
+        )
+    if settings.tracker_store_url.startswith("sqlite"):
+        raise ClusterConfigError(
+            "several replicas need a shared tracker store: set PRIVACYBOT_TRACKER_STORE_URL to a postgresql:// URL"
+        )
 
 
 def widget_spec(settings: Settings) -> ProcessSpec:
@@ -76,14 +119,25 @@ def telegram_spec(settings: Settings) -> ProcessSpec:
     return ProcessSpec("telegram", [sys.executable, "-m", "bot.cli", "telegram"], cwd=str(PROJECT_ROOT))
 
 
-def process_specs(settings: Settings, model: Path) -> list[ProcessSpec]:
-    """Every process `privacybot run` supervises (Telegram only with a bot token)."""
-    specs = [
-        action_server_spec(settings),
-        rasa_server_spec(settings, model),
-        worker_spec(settings),
-        widget_spec(settings),
-    ]
+def process_specs(settings: Settings, model: Path, replicas: int = 1, ports: Sequence[int] = ()) -> list[ProcessSpec]:
+    """Every process `privacybot run` supervises (Telegram only with a bot token).
+
+    With several replicas, HAProxy takes the public Rasa port and the replicas listen on internal
+    ports (``ports`` or the ones after the public port); crashed replicas, the action server and
+    the worker are restarted instead of stopping everything.
+    """
+    check_cluster(settings, replicas)
+    if replicas == 1:
+        specs = [action_server_spec(settings), rasa_server_spec(settings, model), worker_spec(settings)]
+    else:
+        ports = list(ports) or replica_ports(settings, replicas)
+        specs = [action_server_spec(settings, restart=True), worker_spec(settings, restart=True)]
+        specs += [
+            rasa_server_spec(settings, model, name=f"rasa{i + 1}", port=port, restart=True)
+            for i, port in enumerate(ports[:replicas])
+        ]
+        specs.append(balancer_spec(settings, ports[:replicas]))
+    specs.append(widget_spec(settings))
     if settings.telegram_token.get_secret_value():
         specs.append(telegram_spec(settings))
     return specs

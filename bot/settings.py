@@ -78,7 +78,10 @@ class Settings(BaseSettings):
 
     database_url: str = ""
     tracker_store_url: str = ""
-    rasa_api_token: str = ""
+    redis_url: str = ""
+    redis_key_prefix: str = "privacybot"
+    rasa_api_token: SecretStr = SecretStr("")
+    action_token: SecretStr = SecretStr("")
 
     email_backend: EmailBackend = EmailBackend.file
     email_sender: str = "privacy-assistant@localhost"
@@ -96,6 +99,12 @@ class Settings(BaseSettings):
     code_max_attempts: Annotated[int, Field(ge=1, le=10)] = 5
     codes_per_address_per_hour: Annotated[int, Field(ge=1, le=20)] = 3
     codes_per_conversation_per_hour: Annotated[int, Field(ge=1, le=20)] = 5
+
+    messages_per_minute_per_sender: Annotated[int, Field(ge=1, le=100_000)] = 30
+    messages_per_minute_per_client: Annotated[int, Field(ge=1, le=1_000_000)] = 300
+
+    tracker_retention_days: Annotated[int, Field(ge=1, le=3650)] = 30
+    ticket_retention_days: Annotated[int, Field(ge=30, le=7300)] = 1095
 
     reminder_days: str = "7,2"
     digest_hour: Annotated[int, Field(ge=0, le=23)] = 8
@@ -165,6 +174,20 @@ class Settings(BaseSettings):
         """Days before the due date at which the DPO is reminded, largest first."""
         return [int(x) for x in self.reminder_days.split(",") if x]
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        if value and not re.fullmatch(r"rediss?://[^\s/]+(?:/\d{1,2})?", value):
+            raise ValueError("must be a Redis URL such as redis://127.0.0.1:6379/1")
+        return value
+
+    @field_validator("redis_key_prefix")
+    @classmethod
+    def _key_prefix(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9]{1,40}", value):
+            raise ValueError("must be 1-40 letters or digits (Rasa's lock store allows no other characters)")
+        return value
+
     @field_validator("database_url", "tracker_store_url")
     @classmethod
     def _sqlalchemy_url(cls, value: str) -> str:
@@ -185,6 +208,10 @@ class Settings(BaseSettings):
             self.public_rasa_url = f"http://{self.host}:{self.rasa_port}"
         if not self.cors_origins:
             self.cors_origins = f"http://localhost:{self.widget_port},http://127.0.0.1:{self.widget_port}"
+        if self.profile is Profile.production:
+            problems = production_problems(self)
+            if problems:
+                raise ValueError("the production profile refuses to start: " + "; ".join(problems))
         return self
 
     @property
@@ -204,6 +231,10 @@ class Settings(BaseSettings):
         secrets_ = [current] + [x for x in self.verification_old_secrets.get_secret_value().split(",") if x]
         return {hashlib.sha256(x.encode()).hexdigest()[:12]: x.encode() for x in secrets_}
 
+    def action_server_token(self) -> str:
+        """Shared secret the Rasa server sends to the action server (generated locally if unset)."""
+        return self.action_token.get_secret_value() or _local_secret(self.data_dir / "secrets" / "action.token")
+
     def bridge_token(self) -> str:
         """Shared secret between the Telegram bridge and the Rasa server (generated locally if unset)."""
         return self.bridge_secret.get_secret_value() or _local_secret(self.data_dir / "secrets" / "bridge.token")
@@ -222,6 +253,52 @@ class Settings(BaseSettings):
     def rasa_url(self) -> str:
         """Base URL of the Rasa server."""
         return f"http://{self.host}:{self.rasa_port}"
+
+
+PLACEHOLDER_WORDS = ("change", "placeholder", "example", "secret", "password", "default", "xxx", "todo", "dummy")
+MIN_SECRET_LENGTH = 32
+
+
+def weak_secret(value: str) -> str | None:
+    """Why ``value`` is not a usable secret, or None if it is."""
+    if len(value) < MIN_SECRET_LENGTH:
+        return f"is shorter than {MIN_SECRET_LENGTH} characters"
+    lowered = value.lower()
+    if any(word in lowered for word in PLACEHOLDER_WORDS) or len(set(value)) < 10:
+        return "looks like a placeholder"
+    return None
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """Values the production profile refuses, each naming its variable."""
+    problems = []
+    for name in ("database_url", "tracker_store_url"):
+        if not getattr(settings, name).startswith("postgresql"):
+            problems.append(f"{ENV_PREFIX}{name.upper()} must be a postgresql:// URL, not SQLite")
+    if not settings.redis_url:
+        problems.append(f"{ENV_PREFIX}REDIS_URL must name the Redis server for Rasa's lock store")
+    if settings.email_backend is not EmailBackend.smtp:
+        problems.append(f"{ENV_PREFIX}EMAIL_BACKEND must be smtp, not a file outbox")
+    if settings.log_level == "DEBUG":
+        problems.append(f"{ENV_PREFIX}LOG_LEVEL must not be DEBUG (debug logs carry conversation content)")
+    required = {
+        "verification_secret": True,
+        "action_token": True,
+        "bridge_secret": bool(settings.telegram_token.get_secret_value()),
+        "telegram_webhook_secret": bool(settings.telegram_webhook_url),
+        "rasa_api_token": False,
+        "verification_old_secrets": False,
+    }
+    for name, needed in required.items():
+        value = getattr(settings, name).get_secret_value()
+        if not value and not needed:
+            continue
+        for part in value.split(",") if name == "verification_old_secrets" else [value]:
+            reason = "is not set" if not part else weak_secret(part)
+            if reason:
+                problems.append(f"{ENV_PREFIX}{name.upper()} {reason}")
+                break
+    return problems
 
 
 def _local_secret(path: Path) -> str:

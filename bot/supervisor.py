@@ -1,8 +1,10 @@
 """A small process supervisor: starts named processes, prefixes their output, stops them together.
 
 When one process exits on its own, the supervisor says which one and with what code, stops the
-others and returns a non-zero exit code: a crash is reported, never hidden. SIGINT/SIGTERM stop
-everything cleanly (SIGTERM to each process group, SIGKILL after a grace period).
+others and returns a non-zero exit code: a crash is reported, never hidden. A process marked
+``restart`` (a replica behind the load balancer) is started again instead, unless it keeps crashing
+(more than ``MAX_RESTARTS`` within ``RESTART_WINDOW`` seconds). SIGINT/SIGTERM stop everything cleanly
+(SIGTERM to each process group, SIGKILL after a grace period).
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ class ProcessSpec:
     argv: Sequence[str]
     env: Mapping[str, str] = field(default_factory=dict)
     cwd: str | None = None
+    restart: bool = False
+
+
+MAX_RESTARTS = 5
+RESTART_WINDOW = 60.0
 
 
 class Supervisor:
@@ -42,6 +49,7 @@ class Supervisor:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._readers: list[threading.Thread] = []
+        self._restarts: dict[str, list[float]] = {s.name: [] for s in specs}
         self._width = max([len("supervisor")] + [len(s.name) for s in specs])
         self._prefix = {s.name: s.name.ljust(self._width) + " | " for s in specs}
 
@@ -62,24 +70,39 @@ class Supervisor:
     def start(self) -> None:
         """Start every process in its own process group."""
         for spec in self.specs:
-            env = {**os.environ, **spec.env, "PYTHONUNBUFFERED": "1"}
-            proc = subprocess.Popen(
-                list(spec.argv),
-                cwd=spec.cwd,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                text=True,
-                errors="replace",
-                start_new_session=True,
-            )
-            self.procs[spec.name] = proc
-            assert proc.stdout is not None
-            reader = threading.Thread(target=self._pump, args=(spec.name, proc.stdout), daemon=True)
-            reader.start()
-            self._readers.append(reader)
-            self.say(f"started {spec.name} (pid {proc.pid})")
+            self._spawn(spec)
+
+    def _spawn(self, spec: ProcessSpec) -> None:
+        env = {**os.environ, **spec.env, "PYTHONUNBUFFERED": "1"}
+        proc = subprocess.Popen(
+            list(spec.argv),
+            cwd=spec.cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            errors="replace",
+            start_new_session=True,
+        )
+        self.procs[spec.name] = proc
+        assert proc.stdout is not None
+        reader = threading.Thread(target=self._pump, args=(spec.name, proc.stdout), daemon=True)
+        reader.start()
+        self._readers.append(reader)
+        self.say(f"started {spec.name} (pid {proc.pid})")
+
+    def _may_restart(self, spec: ProcessSpec) -> bool:
+        if not spec.restart:
+            return False
+        now = time.monotonic()
+        recent = [t for t in self._restarts[spec.name] if now - t < RESTART_WINDOW] + [now]
+        self._restarts[spec.name] = recent
+        return len(recent) <= MAX_RESTARTS
+
+    def restarts(self, name: str) -> int:
+        """How often ``name`` was restarted within the last restart window."""
+        return len(self._restarts[name])
 
     @property
     def stopping(self) -> bool:
@@ -94,13 +117,18 @@ class Supervisor:
         """Block until a process exits or a stop is requested; stop all; return the exit code."""
         code = 0
         while not self._stop.is_set():
-            for name, proc in self.procs.items():
-                rc = proc.poll()
-                if rc is not None:
-                    self.say(f"{name} exited unexpectedly with code {rc}; stopping the others")
-                    code = rc or 1
-                    self._stop.set()
-                    break
+            for spec in self.specs:
+                rc = self.procs[spec.name].poll()
+                if rc is None:
+                    continue
+                if self._may_restart(spec):
+                    self.say(f"{spec.name} exited with code {rc}; restarting it")
+                    self._spawn(spec)
+                    continue
+                self.say(f"{spec.name} exited unexpectedly with code {rc}; stopping the others")
+                code = rc or 1
+                self._stop.set()
+                break
             self._stop.wait(poll)
         self.stop_all()
         return code

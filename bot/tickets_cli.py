@@ -7,7 +7,6 @@ import getpass
 import io
 import json
 import re
-import sys
 import threading
 from datetime import date
 from pathlib import Path
@@ -271,11 +270,12 @@ def worker(ctx: click.Context, once: bool) -> None:
     import logging
     import signal
 
+    from bot.logs import configure_logging
     from bot.worker import Worker
 
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     settings = _settings(ctx)
+    configure_logging(settings.log_level)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     _service(settings)
     w = Worker(settings)
     if once:

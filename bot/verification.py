@@ -162,7 +162,12 @@ class Verifier:
         conv = conversation_key(sender_id)
         with transaction(self.factory) as session:
             challenge = session.execute(_latest(conv).with_for_update()).scalar_one_or_none()
-            if challenge is None or challenge.status in {"verified", "cancelled", "superseded", "used"}:
+            if challenge is None or challenge.status in {"cancelled", "superseded", "used"}:
+                return CheckResult(CheckOutcome.none_pending)
+            if challenge.status == "verified":  # filing failed after the check: the same code may retry
+                given = self._digest(challenge.key_id, f"code:{challenge.id}", code)
+                if now < challenge.expires_at and hmac.compare_digest(challenge.code_hash, given):
+                    return CheckResult(CheckOutcome.verified, challenge_id=challenge.id)
                 return CheckResult(CheckOutcome.none_pending)
             if challenge.status == "locked":
                 return CheckResult(CheckOutcome.locked, challenge_id=challenge.id)

@@ -1,20 +1,23 @@
-"""The background worker: sends the outbox and queues reminders, on a fixed interval."""
+"""The background worker: sends the outbox, queues reminders and applies retention, on a fixed interval."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.mail.outbox import deliver_due, worker_id
 from bot.mail.transport import Transport, transport_for
+from bot.retention import RetentionReport, run_retention
 from bot.settings import Settings
 from bot.tickets.models import utcnow
 from bot.tickets.reminders import run_reminders
 from bot.tickets.service import TicketService
 
 log = logging.getLogger(__name__)
+
+RETENTION_EVERY = timedelta(hours=1)
 
 
 @dataclass
@@ -24,6 +27,7 @@ class RoundReport:
     reminders: int
     sent: int
     failed: int
+    retention: RetentionReport | None = None
 
 
 class Worker:
@@ -34,13 +38,24 @@ class Worker:
         self.service = TicketService(settings)
         self.transport = transport or transport_for(settings)
         self.name = worker_id()
+        self._retention_at: datetime | None = None
 
     def run_once(self, now: datetime | None = None) -> RoundReport:
-        """One round: queue due reminders, then send what is due."""
+        """One round: queue due reminders, send what is due, apply retention (hourly)."""
         now = now or utcnow()
         reminders = run_reminders(self.service, now)
         delivered = deliver_due(self.service.factory, self.transport, now, self.name)
-        return RoundReport(len(reminders.queued), delivered.sent, delivered.failed)
+        retention = None
+        if self._retention_at is None or now - self._retention_at >= RETENTION_EVERY:
+            retention = run_retention(self.service, now)
+            self._retention_at = now
+            if retention.conversations or retention.tickets_anonymised:
+                log.info(
+                    "retention: %d conversations deleted, %d tickets anonymised",
+                    retention.conversations,
+                    retention.tickets_anonymised,
+                )
+        return RoundReport(len(reminders.queued), delivered.sent, delivered.failed, retention)
 
     def run_forever(self, stop: threading.Event) -> None:
         """Rounds every ``worker_interval`` seconds until ``stop`` is set; a failed round is logged."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import signal
 import sys
 import threading
 import time
@@ -77,3 +79,34 @@ def test_names_must_be_unique() -> None:
 
     with pytest.raises(ValueError):
         Supervisor([_spec("x", "pass"), _spec("x", "pass")])
+
+
+def test_replica_marked_restart_is_started_again_after_kill_9() -> None:
+    out = io.StringIO()
+    replica = ProcessSpec("replica", [PY, "-c", "import time; print('up', flush=True); time.sleep(60)"], restart=True)
+    sup = Supervisor([replica, _spec("other", "import time; time.sleep(60)")], out=out, grace=5)
+    sup.start()
+    waiter = threading.Thread(target=sup.wait)
+    waiter.start()
+    first = sup.procs["replica"].pid
+    time.sleep(0.3)
+    os.kill(first, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while sup.procs["replica"].pid == first and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert sup.procs["replica"].pid != first and sup.restarts("replica") == 1
+    assert sup.procs["other"].poll() is None and not sup.stopping
+    assert "replica exited with code -9; restarting it" in out.getvalue()
+    sup.request_stop()
+    waiter.join(timeout=15)
+    assert all(p.poll() is not None for p in sup.procs.values())
+
+
+def test_replica_that_keeps_crashing_stops_everything() -> None:
+    out = io.StringIO()
+    crasher = ProcessSpec("replica", [PY, "-c", "import sys; sys.exit(2)"], restart=True)
+    sup = Supervisor([crasher, _spec("other", "import time; time.sleep(60)")], out=out, grace=5)
+    sup.start()
+    assert sup.wait(poll=0.05) == 2
+    assert out.getvalue().count("restarting it") == 5
+    assert "replica exited unexpectedly with code 2" in out.getvalue()

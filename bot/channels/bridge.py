@@ -9,10 +9,11 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from sanic import Blueprint, response
+from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.limits import Gate
 from bot.channels.rest import RestInput
 
 TOKEN_HEADER = "X-Privacybot-Bridge-Token"
@@ -45,14 +46,8 @@ class TelegramBridgeInput(RestInput):
             return {k: str(v) for k, v in body["metadata"].items() if k in ("verified_phone", "telegram_user_id")}
         return None
 
-    def blueprint(self, on_new_message: Any) -> Blueprint:
-        bp = super().blueprint(on_new_message)
-        channel = self
-
-        @bp.middleware("request")
-        async def check_token(request: Request) -> HTTPResponse | None:
-            if not channel._authorised(request):
-                return response.json({"error": "missing or wrong bridge token"}, status=401)
-            return None
-
-        return bp
+    def refuse(self, request: Request, gate: Gate) -> HTTPResponse | None:
+        """Only the bridge, with its token, may post; then the usual admission checks."""
+        if not self._authorised(request):
+            return response.json({"error": "missing or wrong bridge token"}, status=401)
+        return super().refuse(request, gate)

@@ -1,14 +1,32 @@
-"""The REST channel (``/webhooks/rest/webhook``), with verification codes screened out."""
+"""The REST channel (``/webhooks/rest/webhook``): admission checks, then verification codes screened out."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.limits import Gate
+
+
+def client_address(request: Request) -> str:
+    """The caller's address; behind the local load balancer, the one it forwarded."""
+    peer = request.ip or ""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if forwarded and peer in ("127.0.0.1", "::1"):
+        return forwarded.split(",")[-1].strip()
+    return peer
 
 
 class RestInput(RasaRestInput):
-    """Rasa's REST channel; every message passes through :func:`bot.channels.screening.screen`."""
+    """Rasa's REST channel; every message passes through :func:`bot.channels.screening.screen`.
+
+    Before that, a request must pass the channel's :class:`Gate`: a JSON object with a sender and a
+    message of bounded size, within the per-sender and per-client message rates (413/400/429 otherwise).
+    """
 
     @classmethod
     def name(cls) -> str:
@@ -19,3 +37,24 @@ class RestInput(RasaRestInput):
 
         body = req.json or {}
         return screen(str(body.get("sender") or ""), body.get("message"))
+
+    def refuse(self, request: Request, gate: Gate) -> HTTPResponse | None:
+        """The refusal of a POST that may not reach the assistant, or None."""
+        refusal = gate.admit(request.body or b"", client_address(request))
+        if refusal is None:
+            return None
+        headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
+        return response.json({"error": refusal.error}, status=refusal.status, headers=headers)
+
+    def blueprint(self, on_new_message: Any) -> Blueprint:
+        from bot.settings import get_settings
+
+        bp = super().blueprint(on_new_message)
+        settings = get_settings()
+        gate = Gate(settings.messages_per_minute_per_sender, settings.messages_per_minute_per_client)
+
+        @bp.middleware("request")
+        async def admit(request: Request) -> HTTPResponse | None:
+            return self.refuse(request, gate) if request.method == "POST" else None
+
+        return bp

@@ -189,7 +189,11 @@ class TicketService:
                     ticket.outcome += f": {note}"
             after = {"status": goal.value, **({"reason": reason} if reason else {})}
             audit(session, ticket, actor, "status_changed", before, after, note)
-            return ticket
+        if goal is Status.completed and "erasure" in ticket.rights:
+            from bot.retention import erase_requester_conversations
+
+            erase_requester_conversations(self, ticket.reference, actor)
+        return ticket
 
     def extend(self, reference: str, reason: str, actor: str, now: datetime | None = None) -> Ticket:
         """Extend by two further months (three from receipt), with a reason; notify the requester."""

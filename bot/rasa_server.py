@@ -1,0 +1,21 @@
+"""Entry point for Rasa's own command line with this project's redacted logging.
+
+``python -m bot.rasa_server run ...`` behaves as ``python -m rasa run ...``; the difference is that
+every log record the Rasa server creates passes through :func:`bot.logs.redact`.
+"""
+
+from __future__ import annotations
+
+from bot.logs import install_redaction
+
+
+def main() -> None:
+    """Install log redaction, then hand over to Rasa's CLI."""
+    install_redaction()
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

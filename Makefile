@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run train test test-fast lint format eval-kb eval-nlu validate lock clean
+.PHONY: install run run-prod bench train test test-fast lint format eval-kb eval-nlu validate lock clean
 
 ## install: create .venv from requirements.lock (no-op while the lock is unchanged)
 install: $(STAMP)
@@ -18,6 +18,14 @@ $(STAMP): requirements.lock pyproject.toml
 ## run: set up, train if needed, start every process of the assistant
 run: install
 	$(BIN)/privacybot run
+
+## run-prod: the production profile with 2 Rasa replicas behind HAProxy (needs the PRIVACYBOT_* of README "Deployment")
+run-prod: install
+	PRIVACYBOT_PROFILE=$${PRIVACYBOT_PROFILE:-production} $(BIN)/privacybot run --replicas $${REPLICAS:-2}
+
+## bench: load benchmark over REST (embedded, production with 1 and 2 replicas, rasa init baseline)
+bench: install train
+	$(BIN)/privacybot bench --out bench-results
 
 ## train: train the Rasa model (cached: skipped while data and config are unchanged)
 train: install

@@ -1,9 +1,9 @@
 """HAProxy in front of several Rasa replicas: its configuration, generated from the settings.
 
-REST requests go round-robin to healthy replicas (any replica can serve any conversation: the
-tracker store and the lock store are shared); a request whose connection fails is retried on
-another replica. socket.io is balanced by client address, because its long-polling transport
-needs every request of a session on the same replica.
+Requests go to the healthy replica with the fewest open requests (any replica can serve any
+conversation: the tracker store and the lock store are shared); a request whose connection fails is
+retried on another replica. No stickiness is needed: the public channels are plain HTTP requests
+(Rasa's socket.io channel, whose long polling would need sticky sessions, is not enabled).
 """
 
 from __future__ import annotations
@@ -52,19 +52,12 @@ defaults
 frontend public
     bind {settings.host}:{settings.rasa_port}
     option http-buffer-request
+    option forwardfor
     http-request deny deny_status 413 if {{ req.hdr_val(content-length) gt {MAX_BODY_BYTES} }}
-    acl socketio path_beg /socket.io
-    use_backend socketio if socketio
     default_backend rest
 
 backend rest
     balance leastconn
-    option httpchk GET /
-{servers}
-
-backend socketio
-    balance source
-    hash-type consistent
     option httpchk GET /
 {servers}
 """

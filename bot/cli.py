@@ -97,6 +97,23 @@ def run(ctx: _Ctx, replicas: int) -> None:
     sys.exit(supervisor.run(on_started=announce_when_ready(settings)))
 
 
+@main.command("rasa-server")
+@pass_ctx
+def rasa_server(ctx: _Ctx) -> None:
+    """Run one Rasa server in this process's place (containers: one process each; `run` starts it for you)."""
+    import os
+
+    from bot.runner import rasa_server_spec
+    from bot.training import model_path
+
+    model = model_path(ctx.settings.model_dir)
+    if not model.exists():
+        raise click.ClickException(f"no trained model at {model}: run `privacybot train` first")
+    spec = rasa_server_spec(ctx.settings, model)
+    os.chdir(spec.cwd or ".")
+    os.execve(spec.argv[0], list(spec.argv), {**os.environ, **spec.env})
+
+
 @main.command()
 @pass_ctx
 def actions(ctx: _Ctx) -> None:
@@ -127,6 +144,33 @@ def telegram(ctx: _Ctx) -> None:
         run_bridge(ctx.settings)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    type=click.Choice(["embedded", "production-1", "production-2", "rasa-init"]),
+    help="What to drive (repeatable; default: all four).",
+)
+@click.option("--quick", is_flag=True, help="Two short load levels only (a smoke run).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("bench-results"),
+    show_default=True,
+    help="Where bench.json and bench.png go.",
+)
+@pass_ctx
+def bench(ctx: _Ctx, targets: tuple[str, ...], quick: bool, out: Path) -> None:
+    """Load benchmark over the REST channel (localhost only; PostgreSQL and Redis for production targets)."""
+    from bot.bench.run import benchmark
+    from bot.bench.targets import TARGETS
+    from bot.training import train as do_train
+
+    model, _ = _run_step(lambda: do_train(ctx.settings.model_dir))
+    benchmark(model, targets or TARGETS, ctx.settings.data_dir / "bench", out, quick=quick, say=click.echo)
 
 
 @main.group()

@@ -22,7 +22,7 @@ _TOKENS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "[email]"),
 ]
 _DIGITS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"(?<![\w.])\d{6}(?![\w.])"), "[code]"),
+    (re.compile(r"(?<![\w.-])\d{6}(?![\w.])"), "[code]"),
     (re.compile(r"\b(?!127\.0\.0\.1\b|0\.0\.0\.0\b)(?:\d{1,3}\.){3}\d{1,3}\b"), "[ip]"),
 ]
 

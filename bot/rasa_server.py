@@ -1,7 +1,8 @@
 """Entry point for Rasa's own command line with this project's redacted logging.
 
-``python -m bot.rasa_server run ...`` behaves as ``python -m rasa run ...``; the difference is that
-every log record the Rasa server creates passes through :func:`bot.logs.redact`.
+``python -m bot.rasa_server run ...`` behaves as ``python -m rasa run ...``; the differences: every
+log record the Rasa server creates passes through :func:`bot.logs.redact`, and the speed fix of
+:mod:`bot.rasa_patches` is installed.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from bot.logs import install_redaction
 
 
 def main() -> None:
-    """Install log redaction, then hand over to Rasa's CLI."""
+    """Install log redaction and the speed fix, then hand over to Rasa's CLI."""
     install_redaction()
     from rasa.__main__ import main as rasa_main
 
+    from bot import rasa_patches
+
+    rasa_patches.apply()
     rasa_main()
 
 

@@ -71,6 +71,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     rasa_port: Port = 5005
     action_port: Port = 5055
+    action_server_url: str = ""
     widget_port: Port = 8080
     widget_color: str = "#1d4ed8"
     public_rasa_url: str = ""
@@ -246,8 +247,8 @@ class Settings(BaseSettings):
 
     @property
     def action_url(self) -> str:
-        """Where the Rasa server finds the action server."""
-        return f"http://{self.host}:{self.action_port}/webhook"
+        """Where the Rasa server finds the action server (another host in containers)."""
+        return self.action_server_url or f"http://{self.host}:{self.action_port}/webhook"
 
     @property
     def rasa_url(self) -> str:
@@ -329,9 +330,17 @@ def _describe(error: ValidationError) -> str:
 
 
 def load_settings() -> Settings:
-    """Read and validate the settings; raise ConfigError naming the variable on bad values."""
+    """Read and validate the settings; raise ConfigError naming the variable on bad values.
+
+    Secrets may also come from files in ``PRIVACYBOT_SECRETS_DIR`` (e.g. Docker's /run/secrets), one
+    file per setting named like its variable in lower case: ``privacybot_verification_secret``.
+    Environment variables win over files.
+    """
+    secrets_dir = os.environ.get(ENV_PREFIX + "SECRETS_DIR")
+    if secrets_dir and not Path(secrets_dir).is_dir():
+        raise ConfigError(f"invalid configuration: {ENV_PREFIX}SECRETS_DIR: {secrets_dir} is not a folder")
     try:
-        return Settings()
+        return Settings(_secrets_dir=secrets_dir)
     except ValidationError as exc:
         raise ConfigError(f"invalid configuration: {_describe(exc)}") from None
 

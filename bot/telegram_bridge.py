@@ -90,6 +90,8 @@ class Bridge:
         for attempt in range(3):
             try:
                 response = await self.client.post(self.url, json=body, headers=self.headers)
+                if response.status_code in (413, 429):  # too long or too fast: tell the person, do not retry
+                    return [{"text": f"Sorry, {response.json().get('error', 'that was refused')}."}]
                 response.raise_for_status()
                 return list(response.json())
             except (httpx.TransportError, httpx.HTTPStatusError) as exc:

@@ -1,25 +1,69 @@
-"""Rasa's SQL tracker store, made to survive dropped database connections.
+"""Rasa's SQL tracker store, made to survive dropped connections and not to stall the server.
 
-Rasa 3.6 creates its engine without ``pool_pre_ping``: after a database restart or a terminated
-connection the next message fails. This subclass swaps in an engine that checks each pooled
-connection before use (``type: bot.tracker_store.ResilientSQLTrackerStore`` in endpoints.yml).
+Rasa 3.6 runs its tracker store's database calls synchronously inside the server's event loop, with
+an engine without ``pool_pre_ping``. This subclass (``type: bot.tracker_store.ResilientSQLTrackerStore``
+in endpoints.yml):
+
+- checks each pooled connection before use, so a restarted database or a terminated connection costs
+  a reconnect instead of a failed message;
+- runs reads and writes in a worker thread, so one conversation waiting for the database does not
+  stop the server from working on the others;
+- on PostgreSQL, commits conversation events without waiting for the disk flush
+  (``synchronous_commit=off``): after a database crash the last fraction of a second of chat events
+  may be missing, never a ticket (tickets live in the ticket database with full durability).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.trackers import DialogueStateTracker
+
+
+def engine_options(url: sa.engine.URL) -> dict[str, Any]:
+    """Rasa's engine options for ``url`` plus pre-ping and, on PostgreSQL, asynchronous commit."""
+    options = create_engine_kwargs(url)
+    options["pool_pre_ping"] = True
+    if url.get_backend_name() == "postgresql":
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args["options"] = (connect_args.get("options", "") + " -c synchronous_commit=off").strip()
+        options["connect_args"] = connect_args
+    return options
 
 
 class ResilientSQLTrackerStore(SQLTrackerStore):
-    """SQLTrackerStore whose connection pool replaces dead connections instead of failing."""
+    """SQLTrackerStore with pre-ping, off-loop database calls and asynchronous commits on PostgreSQL."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         original: sa.engine.Engine = self.engine  # type: ignore[has-type]
         url = original.url
         original.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.engine = sa.create_engine(url, **engine_options(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the tracker's new events (in a worker thread unless an event broker must be fed)."""
+        if self.event_broker is not None:
+            await super().save(tracker)
+            return
+        await asyncio.to_thread(_run, super().save(tracker))
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        coroutine = super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        return await asyncio.to_thread(_run, coroutine)
+
+
+def _run(coroutine: Any) -> Any:
+    """Drive a coroutine that never awaits anything real (Rasa's SQL methods are synchronous inside)."""
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    coroutine.close()
+    raise RuntimeError("tracker store coroutine suspended unexpectedly")

@@ -194,7 +194,9 @@ class Verifier:
             challenge = session.execute(_latest(conv)).scalar_one_or_none()
             if challenge is None or challenge.status != "verified":
                 return None
-            if not hmac.compare_digest(challenge.address, self.address_hash(email)):
+            if challenge.key_id not in self.keys:
+                return None
+            if not hmac.compare_digest(challenge.address, self._digest(challenge.key_id, "email", email.lower())):
                 return None
             return int(challenge.id)
 

@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from bot.runner import process_specs, wait_for_http
+from bot.scratch_db import scratch_database
 from bot.settings import PROJECT_ROOT, Settings
 from bot.supervisor import Supervisor
 from bot.training import train
@@ -30,30 +31,8 @@ POSTGRES_ADMIN_URL = os.environ.get("PRIVACYBOT_TEST_POSTGRES", "postgresql://po
 @contextmanager
 def postgres_database() -> Iterator[str]:
     """A fresh PostgreSQL database for one test (dropped afterwards)."""
-    import sqlalchemy as sa
-
-    name = f"privacybot_test_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(POSTGRES_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with scratch_database(POSTGRES_ADMIN_URL) as url:
         yield url
-    finally:
-        from bot.tickets.db import engine_for
-
-        engine_for(url).dispose()
-        engine_for.cache_clear()
-        with admin.connect() as conn:
-            conn.execute(
-                sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :n AND pid <> pg_backend_pid()"
-                ),
-                {"n": name},
-            )
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -222,6 +201,8 @@ def servers(
         "PRIVACYBOT_WORKER_INTERVAL": "0.5",
         "PRIVACYBOT_CODE_COOLDOWN_SECONDS": "3",
         "PRIVACYBOT_VERIFICATION_SECRET": "test-only-verification-secret",
+        # every test talks from 127.0.0.1: the per-client limit is tested on its own (tests/test_channel_limits.py)
+        "PRIVACYBOT_MESSAGES_PER_MINUTE_PER_CLIENT": "100000",
     }
     settings = Settings(**{k.removeprefix("PRIVACYBOT_").lower(): v for k, v in env.items()})
     prepare(settings)

@@ -6,6 +6,9 @@ import json
 import subprocess
 import sys
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.settings import PROJECT_ROOT
 
 
@@ -74,3 +77,23 @@ def test_ask_needs_a_question_or_a_batch() -> None:
     result = run("ask")
     assert result.returncode == 2
     assert "give either a QUESTION or --batch FILE" in result.stderr
+
+
+line_text = st.text(st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",)), max_size=3000)
+
+
+@settings(max_examples=40, deadline=None)
+@given(lines=st.lists(line_text, min_size=1, max_size=12), junk=st.binary(max_size=64))
+def test_ask_batch_fuzz_one_json_line_per_input_line(lines: list[str], junk: bytes) -> None:
+    """Random unicode and invalid UTF-8: the batch never fails and answers every line, in order."""
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    raw = "\n".join(lines).encode("utf-8") + b"\n" + junk.replace(b"\n", b"").replace(b"\r", b"") + b"\n"
+    result = CliRunner().invoke(main, ["ask", "--batch", "-"], input=raw)
+    assert result.exit_code == 0, result.output[-500:]
+    out = [json.loads(x) for x in result.output.rstrip("\n").split("\n")]  # not splitlines: U+2028 is data
+    assert len(out) == len(lines) + 1
+    assert all(set(o) >= {"question", "answer", "confidence", "section", "alternatives"} for o in out)
+    assert all(len(o["question"]) <= 2000 for o in out)

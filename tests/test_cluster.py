@@ -69,7 +69,9 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
-def cluster(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, output_dir: Path, mailbox: Mailbox) -> Iterator[Cluster]:
+def cluster(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory, output_dir: Path, mailbox: Mailbox
+) -> Iterator[Cluster]:
     from bot.services import prepare
 
     prefix = f"test{uuid.uuid4().hex[:10]}"
@@ -186,7 +188,9 @@ def test_action_server_restart_mid_request_files_once(cluster: Cluster, mailbox:
 def test_terminated_database_connections_are_replaced(cluster: Cluster, mailbox: Mailbox) -> None:
     chat, email = cluster.conversation(), address()
     assert "(Art. 15 GDPR)" in chat.say_text("what personal data do you hold about me? I want a copy")
-    names = [sa.engine.make_url(u).database for u in (cluster.settings.database_url, cluster.settings.tracker_store_url)]
+    names = [
+        sa.engine.make_url(u).database for u in (cluster.settings.database_url, cluster.settings.tracker_store_url)
+    ]
     admin = sa.create_engine(cluster.settings.database_url.rsplit("/", 1)[0] + "/postgres", future=True)
     with admin.connect() as conn:
         killed = conn.execute(

@@ -108,4 +108,3 @@ def test_terminated_connections_of_the_ticket_database_are_replaced(
         service.file(request(requester_email="other@example.org"))  # pre-ping replaces the dead connection
         assert len(service.find()) == 2
         engine_for(url).dispose()
-

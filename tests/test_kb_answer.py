@@ -92,3 +92,33 @@ def test_retriever_without_example_questions_still_answers() -> None:
     plain = Retriever(KnowledgeBase.load(), examples={})
     ranking = plain.search("who processes my credit card payment?")
     assert ranking.hits[0].section.id == "8"
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("what do you store about this chat?", "what-this-chat-stores"),
+        ("how long do you keep this conversation?", "how-long-the-chat-is-kept"),
+        ("who can read my chat messages?", "who-can-see-the-chat"),
+        ("does the chatbot log what I type", "logs-of-the-assistant"),
+    ],
+)
+def test_questions_about_this_chat_are_answered_from_the_assistants_statement(question: str, section: str) -> None:
+    answer = answer_question(question)
+    assert answer.section is not None and answer.section.id == section
+    assert "— Privacy statement of this assistant, '" in answer.text
+    assert all(quote in answer.section.text for quote in answer.quotes)  # quoted, not rewritten
+
+
+def test_questions_about_the_company_still_go_to_the_notice() -> None:
+    assert "— Privacy notice, section 1" in answer_question("do you store my IP address when I visit the site?").text
+
+
+def test_assistant_statement_is_up_to_date_with_its_source() -> None:
+    from bot.kb.build import build
+    from bot.kb.chat_privacy import STATEMENT_FILE, STATEMENT_SOURCE
+
+    built = build(STATEMENT_SOURCE)
+    assert STATEMENT_FILE.read_text(encoding="utf-8") == built.to_json(), (
+        f"run: privacybot kb build {STATEMENT_SOURCE} --out {STATEMENT_FILE}"
+    )

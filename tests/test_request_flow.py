@@ -220,5 +220,6 @@ def test_no_address_or_code_in_the_server_logs(servers: Servers, mailbox: Mailbo
         if m
     ]
     assert codes
-    for secret in [*USED_ADDRESSES, *codes]:
+    assert " INFO " in log and "rasa " in log and "worker" in log and "actions" in log  # every process, at INFO
+    for secret in [*USED_ADDRESSES, *codes, "plz delete me from ur database", "stop sending me newsletters"]:
         assert secret not in log

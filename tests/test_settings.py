@@ -46,3 +46,77 @@ def test_same_port_twice_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PRIVACYBOT_ACTION_PORT", "6000")
     with pytest.raises(ConfigError, match="PRIVACYBOT_ACTION_PORT"):
         load_settings()
+
+
+STRONG = "a3f9c2e81b7d4065f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5"
+SAFE_PRODUCTION = {
+    "PRIVACYBOT_PROFILE": "production",
+    "PRIVACYBOT_DATABASE_URL": "postgresql://privacybot@db/tickets",
+    "PRIVACYBOT_TRACKER_STORE_URL": "postgresql://privacybot@db/conversations",
+    "PRIVACYBOT_REDIS_URL": "redis://redis:6379/1",
+    "PRIVACYBOT_EMAIL_BACKEND": "smtp",
+    "PRIVACYBOT_VERIFICATION_SECRET": STRONG,
+    "PRIVACYBOT_ACTION_TOKEN": STRONG[::-1],
+}
+
+
+def test_production_profile_starts_with_safe_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in SAFE_PRODUCTION.items():
+        monkeypatch.setenv(key, value)
+    assert load_settings().profile is Profile.production
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "fragment"),
+    [
+        ("PRIVACYBOT_DATABASE_URL", "sqlite:///var/privacybot.db", "PRIVACYBOT_DATABASE_URL must be a postgresql"),
+        ("PRIVACYBOT_TRACKER_STORE_URL", "", "PRIVACYBOT_TRACKER_STORE_URL must be a postgresql"),
+        ("PRIVACYBOT_REDIS_URL", "", "PRIVACYBOT_REDIS_URL must name the Redis server"),
+        ("PRIVACYBOT_EMAIL_BACKEND", "file", "PRIVACYBOT_EMAIL_BACKEND must be smtp"),
+        ("PRIVACYBOT_LOG_LEVEL", "debug", "PRIVACYBOT_LOG_LEVEL must not be DEBUG"),
+        ("PRIVACYBOT_VERIFICATION_SECRET", "", "PRIVACYBOT_VERIFICATION_SECRET is not set"),
+        ("PRIVACYBOT_VERIFICATION_SECRET", "short", "PRIVACYBOT_VERIFICATION_SECRET is shorter than 32"),
+        ("PRIVACYBOT_VERIFICATION_SECRET", "change-me-please-change-me-please-123", "looks like a placeholder"),
+        ("PRIVACYBOT_ACTION_TOKEN", "x" * 40, "PRIVACYBOT_ACTION_TOKEN looks like a placeholder"),
+        ("PRIVACYBOT_RASA_API_TOKEN", "your-secret-token-goes-here-0123456789", "PRIVACYBOT_RASA_API_TOKEN"),
+        ("PRIVACYBOT_VERIFICATION_OLD_SECRETS", f"{STRONG},old", "PRIVACYBOT_VERIFICATION_OLD_SECRETS is shorter"),
+        ("PRIVACYBOT_TELEGRAM_TOKEN", "123:abc", "PRIVACYBOT_BRIDGE_SECRET is not set"),
+    ],
+)
+def test_production_profile_refuses_unsafe_values_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, fragment: str
+) -> None:
+    for key, safe in SAFE_PRODUCTION.items():
+        monkeypatch.setenv(key, safe)
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert fragment in str(err.value) and "\n" not in str(err.value)
+    assert "refuses to start" in str(err.value)
+
+
+def test_secrets_come_from_a_secrets_folder_and_the_environment_wins(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    (tmp_path / "privacybot_verification_secret").write_text(STRONG)
+    (tmp_path / "privacybot_action_token").write_text("from-the-file")
+    monkeypatch.setenv("PRIVACYBOT_SECRETS_DIR", str(tmp_path))
+    monkeypatch.setenv("PRIVACYBOT_ACTION_TOKEN", "from-the-environment")
+    s = load_settings()
+    assert s.verification_secret.get_secret_value() == STRONG
+    assert s.action_token.get_secret_value() == "from-the-environment"
+    assert STRONG not in repr(s)  # secrets never print
+
+
+def test_missing_secrets_folder_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setenv("PRIVACYBOT_SECRETS_DIR", str(tmp_path / "nope"))
+    with pytest.raises(ConfigError, match="PRIVACYBOT_SECRETS_DIR"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("PRIVACYBOT_REDIS_URL", "http://redis"), ("PRIVACYBOT_REDIS_KEY_PREFIX", "has-dash")],
+)
+def test_redis_settings_are_checked(monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=variable):
+        load_settings()

@@ -195,3 +195,52 @@ def test_request_with_buttons_and_contact_verification(telegram: FakeBotApi) -> 
     telegram.message(contact=own)
     texts = [m["text"] for m in telegram.wait_sent(6)]
     assert any("phone number is confirmed" in t for t in texts), texts
+
+
+def test_webhook_mode_checks_telegrams_secret_token(servers: Servers) -> None:
+    import requests
+
+    api = FakeBotApi()
+    threading.Thread(target=api.server.serve_forever, daemon=True).start()
+    port, secret = free_port(), "webhook-secret-" + "7" * 20
+    env = {
+        **os.environ,
+        **servers.env,
+        "PRIVACYBOT_TELEGRAM_TOKEN": TOKEN,
+        "PRIVACYBOT_TELEGRAM_API_URL": f"http://127.0.0.1:{api.port}/bot",
+        "PRIVACYBOT_TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram",
+        "PRIVACYBOT_TELEGRAM_WEBHOOK_SECRET": secret,
+        "PRIVACYBOT_TELEGRAM_WEBHOOK_PORT": str(port),
+    }
+    bridge = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "telegram"], cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not [p for m, p in api.calls if m == "setWebhook"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        [registered] = [p for m, p in api.calls if m == "setWebhook"]
+        assert registered["secret_token"] == secret and registered["url"] == "https://bot.example.org/telegram"
+        update = {
+            "update_id": 1,
+            "message": {"message_id": 1, "date": int(time.time()), "chat": CHAT, "from": USER, "text": "hello"},
+        }
+        url = f"http://127.0.0.1:{port}/"
+        unsigned = None
+        while unsigned is None and time.monotonic() < deadline:
+            try:
+                unsigned = requests.post(url, json=update, timeout=10)
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        assert unsigned is not None and unsigned.status_code == 403
+        forged = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
+        assert requests.post(url, json=update, headers=forged, timeout=10).status_code == 403
+        assert api.sent() == []  # refused updates never reach the assistant
+        real = {"X-Telegram-Bot-Api-Secret-Token": secret}
+        assert requests.post(url, json=update, headers=real, timeout=10).status_code == 200
+        assert "privacy assistant" in api.wait_sent(1)[0]["text"]
+    finally:
+        bridge.terminate()
+        _, err = bridge.communicate(timeout=20)
+        api.server.shutdown()
+    assert secret not in err and TOKEN not in err

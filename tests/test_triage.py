@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -121,3 +122,24 @@ def test_triage_cli_batch_with_the_trained_model(trained_model: Path) -> None:
     }.items()
     for o in out:
         assert {"message", "rights", "intent", "confidence", "entities"} <= set(o)
+
+
+@pytest.mark.servers
+def test_triage_cli_batch_fuzz(trained_model: Path) -> None:
+    """300 random lines (control characters, scripts of every kind, very long lines): one answer each, in order."""
+    rng = random.Random(20261126)
+    alphabet = [chr(c) for c in [*range(0x20), *range(0x20, 0x250), 0x202E, 0xFEFF, 0x1F600, 0x4E2D, 0x0645]]
+    alphabet = [c for c in alphabet if c not in "\r\n"]
+    lines = ["".join(rng.choices(alphabet, k=rng.choice([0, 1, 5, 40, 300, 5000]))) for _ in range(300)]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "triage", "--json", "--batch", "-"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = [json.loads(x) for x in result.stdout.rstrip("\n").split("\n")]  # not splitlines: U+2028 is data
+    assert len(out) == len(lines)
+    assert all(len(o["message"]) <= 2000 and set(o) >= {"rights", "intent"} for o in out)

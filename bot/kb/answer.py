@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.dialogue import offer_button
+from bot.kb.chat_privacy import MIN_CONFIDENCE as STATEMENT_MIN_CONFIDENCE
+from bot.kb.chat_privacy import citation as statement_citation
+from bot.kb.chat_privacy import is_about_this_chat, statement_retriever
 from bot.kb.model import Section
 from bot.kb.retrieve import Ranking, Retriever, default_retriever
 
@@ -76,6 +79,10 @@ def pick_sentences(section: Section, ranked: tuple[tuple[int, float], ...]) -> l
 
 def answer_question(question: str, retriever: Retriever | None = None) -> Answer:
     """Answer ``question`` from the notice, or abstain honestly."""
+    if retriever is None and is_about_this_chat(question):
+        about_chat = _answer_about_this_chat(question)
+        if about_chat is not None:
+            return about_chat
     retriever = retriever or default_retriever()
     ranking = retriever.search(question.strip()[:1000])
     alternatives = [(h.section, h.score) for h in ranking.hits]
@@ -98,6 +105,24 @@ def answer_question(question: str, retriever: Retriever | None = None) -> Answer
         quotes=quotes,
         alternatives=alternatives[1:],
         buttons=buttons,
+    )
+
+
+def _answer_about_this_chat(question: str) -> Answer | None:
+    """The answer from the assistant's own privacy statement, or None if it has none."""
+    ranking = statement_retriever().search(question.strip()[:1000])
+    if not ranking.hits or ranking.confidence < STATEMENT_MIN_CONFIDENCE:
+        return None
+    hit = ranking.hits[0]
+    quotes = pick_sentences(hit.section, hit.sentences)
+    quoted = "\n".join(quotes)
+    return Answer(
+        question=question,
+        text=f"About this chat, our assistant's privacy statement says:\n“{quoted}”\n{statement_citation(hit.section)}",
+        confidence=ranking.confidence,
+        section=hit.section,
+        quotes=quotes,
+        alternatives=[(h.section, h.score) for h in ranking.hits[1:]],
     )
 
 

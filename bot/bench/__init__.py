@@ -1,0 +1,1 @@
+"""Load benchmark of the running assistant over the REST channel (`make bench`)."""

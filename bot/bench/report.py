@@ -1,0 +1,104 @@
+"""Figures from benchmark samples: percentiles, throughput, errors; the JSON file, the plot, the table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.bench.harness import LoadResult, Sample
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q``-th percentile (0-100) by linear interpolation; 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * q / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def _latency(samples: list[Sample]) -> dict[str, float]:
+    ms = [s.seconds * 1000 for s in samples if s.ok]
+    return {
+        "p50_ms": round(percentile(ms, 50), 1),
+        "p95_ms": round(percentile(ms, 95), 1),
+        "p99_ms": round(percentile(ms, 99), 1),
+    }
+
+
+def summarise(result: LoadResult) -> dict[str, Any]:
+    """Per load level: messages, throughput, latency percentiles overall and per step, errors."""
+    samples = result.samples
+    errors = [s for s in samples if not s.ok]
+    steps = sorted({s.step for s in samples})
+    return {
+        "messages": len(samples),
+        "messages_per_second": round(len(samples) / result.wall_seconds, 2) if result.wall_seconds else 0.0,
+        **_latency(samples),
+        "errors": len(errors),
+        "error_rate": round(len(errors) / len(samples), 4) if samples else 0.0,
+        "error_kinds": sorted({e.error for e in errors}),
+        "timed_out": result.timed_out,
+        "steps": {
+            step: {"n": sum(1 for s in samples if s.step == step), **_latency([s for s in samples if s.step == step])}
+            for step in steps
+        },
+    }
+
+
+def table(report: dict[str, Any]) -> str:
+    """A plain-text table: one line per target and load."""
+    lines = [f"{'target':<14} {'load':<30} {'msg/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>6}"]
+    for target, data in report["targets"].items():
+        for load, row in data["loads"].items():
+            lines.append(
+                f"{target:<14} {load:<30} {row['messages_per_second']:>7.1f} {row['p50_ms']:>7.1f} "
+                f"{row['p95_ms']:>7.1f} {row['p99_ms']:>7.1f} {row['errors']:>6}"
+            )
+        memory = ", ".join(f"{name} {mb:.0f} MB" for name, mb in sorted(data["peak_rss_mb"].items()))
+        lines.append(f"{target:<14} peak RSS: {memory}; first reply after {data['start_seconds']:.0f} s")
+    return "\n".join(lines)
+
+
+def save(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
+    """Write ``bench.json`` and ``bench.png`` into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path = out_dir / "bench.json"
+    json_path.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return json_path, plot(report, out_dir / "bench.png")
+
+
+def plot(report: dict[str, Any], path: Path) -> Path:
+    """p95 latency over visitors (with pauses) and saturation throughput, per target."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    names, throughput = [], []
+    for target, data in report["targets"].items():
+        paused = [(row["visitors"], row["p95_ms"]) for row in data["loads"].values() if row["pause"]]
+        if paused:
+            xs, ys = zip(*sorted(paused), strict=True)
+            left.plot(xs, ys, marker="o", label=target)
+        saturated = [row["messages_per_second"] for row in data["loads"].values() if not row["pause"]]
+        if saturated:
+            names.append(target)
+            throughput.append(max(saturated))
+    left.axhline(150, color="grey", linestyle="--", linewidth=1, label="aim: p95 150 ms at 20")
+    left.set(xlabel="concurrent visitors (2 s pause after each reply)", ylabel="p95 latency (ms)", title="Latency")
+    left.legend()
+    left.grid(alpha=0.3)
+    right.bar(names, throughput, color="#1d4ed8")
+    right.set(ylabel="messages per second", title="Saturation throughput (no pause)")
+    for i, value in enumerate(throughput):
+        right.text(i, value, f"{value:.1f}", ha="center", va="bottom")
+    fig.suptitle(f"privacybot load benchmark, {report['date']}, {report['machine']}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

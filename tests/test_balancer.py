@@ -1,0 +1,101 @@
+"""Several replicas: the generated HAProxy configuration, the process set, refused configurations."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.balancer import haproxy_binary, write_haproxy_config
+from bot.cli import main
+from bot.runner import ClusterConfigError, check_cluster, process_specs, rasa_environment
+from bot.settings import Settings
+
+CLUSTER = {
+    "redis_url": "redis://:s%40cret@127.0.0.1:6380/3",
+    "tracker_store_url": "postgresql://postgres@127.0.0.1:5432/conversations",
+}
+
+
+def test_generated_haproxy_config_is_valid_for_haproxy(settings_for: Callable[..., Settings]) -> None:
+    settings = settings_for(**CLUSTER)
+    path = write_haproxy_config(settings, [6001, 6002])
+    text = path.read_text()
+    assert "server rasa1 127.0.0.1:6001 check" in text and "server rasa2 127.0.0.1:6002 check" in text
+    assert f"bind {settings.host}:{settings.rasa_port}" in text
+    checked = subprocess.run([haproxy_binary(), "-c", "-f", str(path)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_two_replicas_run_behind_the_balancer_and_restart(settings_for: Callable[..., Settings]) -> None:
+    settings = settings_for(**CLUSTER)
+    specs = {s.name: s for s in process_specs(settings, Path("model.tar.gz"), replicas=2, ports=[6001, 6002])}
+    assert set(specs) == {"actions", "worker", "rasa1", "rasa2", "balancer", "widget"}
+    assert all(specs[n].restart for n in ("actions", "worker", "rasa1", "rasa2", "balancer"))
+    assert "6001" in specs["rasa1"].argv and "6002" in specs["rasa2"].argv
+    env = specs["rasa1"].env
+    assert env["PRIVACYBOT_LOCK_STORE_TYPE"] == "redis"
+    assert (env["PRIVACYBOT_REDIS_HOST"], env["PRIVACYBOT_REDIS_PORT"], env["PRIVACYBOT_REDIS_DB"]) == (
+        "127.0.0.1",
+        "6380",
+        "3",
+    )
+    assert env["PRIVACYBOT_REDIS_PASSWORD"] == "s@cret"
+
+
+def test_one_server_embedded_uses_the_in_memory_lock_store(settings_for: Callable[..., Settings]) -> None:
+    settings = settings_for()
+    env = rasa_environment(settings)
+    assert env["PRIVACYBOT_LOCK_STORE_TYPE"] == "in_memory"
+    assert env["PRIVACYBOT_TRACKER_STORE_URL"].startswith("sqlite:///")
+    names = [s.name for s in process_specs(settings, Path("m.tar.gz"))]
+    assert names == ["actions", "rasa", "worker", "widget"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "variable"),
+    [
+        ({}, "PRIVACYBOT_REDIS_URL"),
+        ({"redis_url": "redis://127.0.0.1:6379/1"}, "PRIVACYBOT_TRACKER_STORE_URL"),
+    ],
+)
+def test_replicas_without_shared_stores_are_refused(
+    settings_for: Callable[..., Settings], overrides: dict[str, str], variable: str
+) -> None:
+    with pytest.raises(ClusterConfigError, match=variable):
+        check_cluster(settings_for(**overrides), 2)
+
+
+def test_run_with_replicas_on_embedded_settings_fails_fast_with_the_reason(
+    settings_for: Callable[..., Settings],
+) -> None:
+    settings_for()
+    result = CliRunner().invoke(main, ["run", "--replicas", "2"])
+    assert result.exit_code == 1
+    assert "PRIVACYBOT_REDIS_URL" in result.output
+
+
+def test_container_deployment_files_are_consistent() -> None:
+    """compose.yaml runs commands the CLI has, from the image the Dockerfile builds from the lock."""
+    import yaml
+
+    from bot.settings import PROJECT_ROOT
+
+    compose = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text())
+    commands = {name: svc.get("command") for name, svc in compose["services"].items()}
+    ours = [c for c in commands.values() if c and c[0] == "privacybot"]
+    assert {c[1] for c in ours} == {"db", "rasa-server", "actions", "worker", "widget"}
+    for command in ours:
+        assert command[1] in main.commands
+    assert compose["services"]["rasa"]["deploy"]["replicas"] == 2
+    env = compose["services"]["rasa"]["environment"]
+    assert env["PRIVACYBOT_PROFILE"] == "production" and "${" in env["PRIVACYBOT_VERIFICATION_SECRET"]
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    assert "-r requirements.lock" in dockerfile and "USER privacybot" in dockerfile
+    checked = subprocess.run(
+        [haproxy_binary(), "-c", "-f", str(PROJECT_ROOT / "deploy" / "haproxy.cfg")], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -1,0 +1,70 @@
+"""The admission gate of the public channels, without a server: shapes, sizes, rates, client address."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+from bot.channels.limits import MAX_TRACKED_KEYS, Gate, RateLimiter, parse_message_body
+from bot.channels.rest import client_address
+
+
+def body(**fields: object) -> bytes:
+    return json.dumps(fields).encode()
+
+
+def test_a_well_formed_message_is_admitted() -> None:
+    data, refusal = parse_message_body(body(sender="web-1", message="hello", metadata={"lang": "en"}))
+    assert refusal is None and data is not None and data["message"] == "hello"
+
+
+def test_rate_limit_per_key_and_window() -> None:
+    limiter = RateLimiter(per_minute=3)
+    assert [limiter.allow("a", now=100.0) for _ in range(3)] == [None, None, None]
+    wait = limiter.allow("a", now=110.0)
+    assert wait is not None and 49 <= wait <= 51
+    assert limiter.allow("b", now=110.0) is None  # others are unaffected
+    assert limiter.allow("a", now=161.0) is None  # a new window
+
+
+def test_limiter_memory_stays_bounded() -> None:
+    limiter = RateLimiter(per_minute=1)
+    for i in range(MAX_TRACKED_KEYS + 50):
+        limiter.allow(f"sender-{i}", now=float(i) / 1e6)
+    assert len(limiter._windows) <= MAX_TRACKED_KEYS
+
+
+def test_per_client_limit_covers_many_senders_from_one_address() -> None:
+    gate = Gate(per_sender=100, per_client=5)
+    results = [gate.admit(body(sender=f"s{i}", message="hi"), "203.0.113.9") for i in range(6)]
+    assert results[:5] == [None] * 5
+    refused = results[5]
+    assert refused is not None and refused.status == 429 and "this address" in refused.error
+    assert gate.admit(body(sender="s-other", message="hi"), "198.51.100.7") is None
+
+
+def test_per_sender_limit() -> None:
+    gate = Gate(per_sender=2, per_client=100)
+    assert gate.admit(body(sender="same", message="1"), "a") is None
+    assert gate.admit(body(sender="same", message="2"), "b") is None
+    refused = gate.admit(body(sender="same", message="3"), "c")
+    assert refused is not None and refused.status == 429 and "this chat" in refused.error
+
+
+def test_malformed_bodies_do_not_count_against_the_rate() -> None:
+    gate = Gate(per_sender=1, per_client=1)
+    assert gate.admit(b"{broken", "a") is not None
+    assert gate.admit(body(sender="x", message="ok"), "a") is None
+
+
+def request(peer: str, forwarded: str | None = None) -> SimpleNamespace:
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    return SimpleNamespace(ip=peer, headers=headers)
+
+
+def test_client_address_trusts_forwarding_only_from_the_local_balancer() -> None:
+    assert client_address(request("203.0.113.9")) == "203.0.113.9"  # type: ignore[arg-type]
+    spoofed = request("203.0.113.9", "10.0.0.1")
+    assert client_address(spoofed) == "203.0.113.9"  # type: ignore[arg-type]
+    behind_haproxy = request("127.0.0.1", "10.0.0.1, 198.51.100.7")  # client's own header first, HAProxy's last
+    assert client_address(behind_haproxy) == "198.51.100.7"  # type: ignore[arg-type]

@@ -52,9 +52,7 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
             return
         await asyncio.to_thread(_run, super().save(tracker))
 
-    async def _retrieve(
-        self, sender_id: str, fetch_events_from_all_sessions: bool
-    ) -> DialogueStateTracker | None:
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         coroutine = super()._retrieve(sender_id, fetch_events_from_all_sessions)
         return await asyncio.to_thread(_run, coroutine)
 

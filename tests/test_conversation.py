@@ -86,3 +86,9 @@ def test_out_of_scope_and_bot_challenge(servers: Servers) -> None:
     chat = servers.conversation()
     assert "I can only help with privacy" in chat.say_text("tell me a joke")
     assert "automated assistant" in chat.say_text("are you a bot?")
+
+
+def test_what_do_you_store_about_this_chat(servers: Servers) -> None:
+    text = servers.conversation().say_text("what do you store about this chat?")
+    assert "— Privacy statement of this assistant, 'What this chat stores'" in text
+    assert "The assistant stores the conversation" in text

@@ -142,3 +142,30 @@ def test_widget_on_a_narrow_mobile_screen(servers: Servers, browser: object, out
     expect(page.get_by_role("button", name="Open the privacy assistant chat")).to_be_hidden()  # no overlap
     page.screenshot(path=str(output_dir / "widget-mobile.png"))
     context.close()
+
+
+def test_widget_explains_a_rate_limit_instead_of_failing(servers: Servers, browser: object) -> None:
+    """A chat that has used up its messages for the minute gets a plain explanation from the real server."""
+    import requests
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(page_url(servers))
+    page.get_by_role("button", name="Open the privacy assistant chat").click()
+    log = page.get_by_role("log")
+    expect(log).to_contain_text("privacy assistant of this website", timeout=30_000)
+    sender = page.evaluate("sessionStorage.getItem('privacybot:sender')")
+    assert sender
+    statuses = [  # use up this chat's messages for the minute (the limit is 30)
+        requests.post(servers.webhook, json={"sender": sender, "message": "hi"}, timeout=30).status_code
+        for _ in range(31)
+    ]
+    assert statuses[-1] == 429
+    box = page.get_by_label("Type your message")
+    box.fill("who is your DPO?")
+    box.press("Enter")
+    expect(log).to_contain_text("sending messages faster than I can read them", timeout=30_000)
+    expect(log).not_to_contain_text("can't be reached")
+    context.close()

@@ -42,6 +42,7 @@ def question_pool() -> tuple[str, ...]:
     data = yaml.safe_load(QUESTION_POOL_FILE.read_text(encoding="utf-8"))
     return tuple(str(item["q"]) for item in data["questions"])
 
+
 REQUEST_SCRIPT: list[tuple[str, str]] = [
     ("greet", "hi"),
     ("request", "I want a copy of all the personal data you have about me"),

@@ -90,7 +90,10 @@ def plot(report: dict[str, Any], path: Path) -> Path:
             names.append(target)
             throughput.append(max(saturated))
     left.axhline(150, color="grey", linestyle="--", linewidth=1, label="aim: p95 150 ms at 20")
-    left.set(xlabel="concurrent visitors (2 s pause after each reply)", ylabel="p95 latency (ms)", title="Latency")
+    left.set_yscale("log")
+    left.set(
+        xlabel="concurrent visitors (2 s pause after each reply)", ylabel="p95 latency (ms, log scale)", title="Latency"
+    )
     left.legend()
     left.grid(alpha=0.3)
     right.bar(names, throughput, color="#1d4ed8")

@@ -37,6 +37,7 @@
       noticeLink: "How we process your data",
       error: "Sorry, the assistant can't be reached right now. Please try again in a moment.",
       tooLong: "That message is too long; please keep it under 2000 characters.",
+      slowDown: "You're sending messages faster than I can read them. Please wait a few seconds and send it again.",
     },
   };
   var t = TEXT[cfg.language] || TEXT.en;
@@ -202,7 +203,12 @@
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ sender: sessionId(), message: message }),
     })
-      .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+      .then(function (r) {
+        if (r.status === 429) return [{ text: t.slowDown }];
+        if (r.status === 413) return [{ text: t.tooLong }];
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      })
       .then(function (replies) {
         (replies || []).forEach(function (m) {
           if (m.text) addMessage("bot", m.text, true);

@@ -7,12 +7,15 @@ log record the Rasa server creates passes through :func:`bot.logs.redact`, and t
 
 from __future__ import annotations
 
+import logging
+
 from bot.logs import install_redaction
 
 
 def main() -> None:
     """Install log redaction and the speed fix, then hand over to Rasa's CLI."""
     install_redaction()
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the channel's ticket database check
     from rasa.__main__ import main as rasa_main
 
     from bot import rasa_patches

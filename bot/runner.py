@@ -50,6 +50,7 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
         "PRIVACYBOT_REDIS_PASSWORD": urllib.parse.unquote(redis.password or ""),
         "PRIVACYBOT_REDIS_KEY_PREFIX": settings.redis_key_prefix,
         "LOG_LEVEL": settings.log_level,
+        "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),  # TensorFlow's C++ start-up chatter
         **thread_limits(),
     }
 

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
+from collections.abc import Iterator
 from types import SimpleNamespace
+
+import pytest
+import redis
 
 from bot.channels.limits import MAX_TRACKED_KEYS, Gate, RateLimiter, parse_message_body
 from bot.channels.rest import client_address
@@ -68,3 +74,35 @@ def test_client_address_trusts_forwarding_only_from_the_local_balancer() -> None
     assert client_address(spoofed) == "203.0.113.9"  # type: ignore[arg-type]
     behind_haproxy = request("127.0.0.1", "10.0.0.1, 198.51.100.7")  # client's own header first, HAProxy's last
     assert client_address(behind_haproxy) == "198.51.100.7"  # type: ignore[arg-type]
+
+
+REDIS_URL = os.environ.get("PRIVACYBOT_TEST_REDIS", "redis://127.0.0.1:6379/1")
+
+
+@pytest.fixture
+def prefix() -> Iterator[str]:
+    name = f"test{uuid.uuid4().hex[:10]}"
+    yield name
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{name}*"):
+        client.delete(key)
+
+
+def test_replicas_share_one_budget_through_redis(prefix: str) -> None:
+    replica1 = Gate(per_sender=100, per_client=5, redis_url=REDIS_URL, prefix=prefix)
+    replica2 = Gate(per_sender=100, per_client=5, redis_url=REDIS_URL, prefix=prefix)
+    results = [
+        (replica1 if i % 2 else replica2).admit(body(sender=f"s{i}", message="hi"), "203.0.113.9") for i in range(6)
+    ]
+    assert results[:5] == [None] * 5
+    assert results[5] is not None and results[5].status == 429
+    stored = [k.decode() for k in redis.Redis.from_url(REDIS_URL).scan_iter(f"{prefix}*")]
+    assert stored and not any("203.0.113.9" in k or "s1" in k.split(":")[-1] for k in stored)  # hashed keys only
+
+
+def test_unreachable_redis_falls_back_to_counting_in_the_process(prefix: str) -> None:
+    gate = Gate(per_sender=2, per_client=100, redis_url="redis://127.0.0.1:1/0", prefix=prefix)
+    assert gate.admit(body(sender="same", message="1"), "a") is None
+    assert gate.admit(body(sender="same", message="2"), "a") is None
+    refused = gate.admit(body(sender="same", message="3"), "a")
+    assert refused is not None and refused.status == 429

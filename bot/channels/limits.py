@@ -1,15 +1,20 @@
 """Admission checks for public channel requests: size, shape and rate (per sender, per client).
 
+Rates are counted in Redis when one is configured (shared by all replicas), else in the process.
+
 Every refusal is a 4xx with a JSON ``error`` the caller can show; nothing reaches Rasa's handler
 that it could answer with a 500.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from bot.inputs import MAX_CHARS
 
@@ -17,6 +22,8 @@ MAX_BODY_BYTES = 16 * 1024
 MAX_SENDER_CHARS = 128
 WINDOW_SECONDS = 60.0
 MAX_TRACKED_KEYS = 100_000
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,8 +35,15 @@ class Refusal:
     retry_after: int | None = None
 
 
+class Limiter(Protocol):
+    """Counts messages per key and minute."""
+
+    def allow(self, key: str, now: float | None = None) -> int | None:
+        """None if ``key`` may go on; otherwise seconds until its window resets."""
+
+
 class RateLimiter:
-    """Fixed one-minute windows per key; thread-safe; memory bounded by ``MAX_TRACKED_KEYS``."""
+    """Fixed one-minute windows per key, in this process; thread-safe; memory bounded by ``MAX_TRACKED_KEYS``."""
 
     def __init__(self, per_minute: int):
         self.per_minute = per_minute
@@ -54,6 +68,41 @@ class RateLimiter:
         expired = [k for k, (start, _) in self._windows.items() if now - start >= WINDOW_SECONDS]
         for key in expired or list(self._windows)[: MAX_TRACKED_KEYS // 10]:
             del self._windows[key]
+
+
+class SharedRateLimiter:
+    """Fixed one-minute windows per key in Redis, shared by every replica.
+
+    Keys are stored as hashes (no sender id or address in Redis) and expire with their window. If
+    Redis cannot be reached, this process's own counter takes over, so a Redis outage never blocks chat.
+    """
+
+    def __init__(self, client: Any, name: str, per_minute: int, prefix: str):
+        self.client = client
+        self.name = name
+        self.per_minute = per_minute
+        self.prefix = prefix
+        self.fallback = RateLimiter(per_minute)
+
+    def allow(self, key: str, now: float | None = None) -> int | None:
+        """None if ``key`` may go on; otherwise seconds until its window resets."""
+        import redis
+
+        now = time.time() if now is None else now
+        window = int(now // WINDOW_SECONDS)
+        digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+        redis_key = f"{self.prefix}:rate:{self.name}:{window}:{digest}"
+        try:
+            pipe = self.client.pipeline()
+            pipe.incr(redis_key)
+            pipe.expire(redis_key, int(WINDOW_SECONDS) + 1)
+            count = int(pipe.execute()[0])
+        except redis.RedisError as exc:
+            log.warning("rate limit store unreachable (%s); counting in this process", type(exc).__name__)
+            return self.fallback.allow(key)
+        if count > self.per_minute:
+            return max(1, int(WINDOW_SECONDS - now % WINDOW_SECONDS) + 1)
+        return None
 
 
 def parse_message_body(body: bytes) -> tuple[dict[str, object] | None, Refusal | None]:
@@ -83,9 +132,18 @@ def parse_message_body(body: bytes) -> tuple[dict[str, object] | None, Refusal |
 class Gate:
     """Admission for one channel: body checks, then the sender's and the client's rate."""
 
-    def __init__(self, per_sender: int, per_client: int):
-        self.senders = RateLimiter(per_sender)
-        self.clients = RateLimiter(per_client)
+    def __init__(self, per_sender: int, per_client: int, redis_url: str = "", prefix: str = "privacybot"):
+        self.senders: Limiter
+        self.clients: Limiter
+        if redis_url:
+            import redis
+
+            client = redis.Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+            self.senders = SharedRateLimiter(client, "sender", per_sender, prefix)
+            self.clients = SharedRateLimiter(client, "client", per_client, prefix)
+        else:
+            self.senders = RateLimiter(per_sender)
+            self.clients = RateLimiter(per_client)
 
     def admit(self, body: bytes, client: str) -> Refusal | None:
         """None if the request may reach the assistant."""

@@ -51,7 +51,12 @@ class RestInput(RasaRestInput):
 
         bp = super().blueprint(on_new_message)
         settings = get_settings()
-        gate = Gate(settings.messages_per_minute_per_sender, settings.messages_per_minute_per_client)
+        gate = Gate(
+            settings.messages_per_minute_per_sender,
+            settings.messages_per_minute_per_client,
+            settings.redis_url,
+            settings.redis_key_prefix,
+        )
 
         @bp.middleware("request")
         async def admit(request: Request) -> HTTPResponse | None:

@@ -178,7 +178,7 @@ class Settings(BaseSettings):
     @field_validator("redis_url")
     @classmethod
     def _redis_url(cls, value: str) -> str:
-        if value and not re.fullmatch(r"rediss?://[^\s/]+(?:/\d{1,2})?", value):
+        if value and not re.fullmatch(r"redis://[^\s/]+(?:/\d{1,2})?", value):
             raise ValueError("must be a Redis URL such as redis://127.0.0.1:6379/1")
         return value
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 import requests
 
+from bot.local_stack import free_port, local_env, settings_from_env
 from bot.runner import process_specs, wait_for_http
 from bot.scratch_db import scratch_database
 from bot.settings import PROJECT_ROOT, Settings
@@ -69,13 +69,6 @@ def settings_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..
         return Settings()
 
     return make
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -187,24 +180,16 @@ def servers(
     """The action server, the Rasa server and the worker, started once per test run on free ports."""
     from bot.services import prepare
 
-    data_dir = tmp_path_factory.mktemp("var")
-    env = {
-        "PRIVACYBOT_DATA_DIR": str(data_dir),
-        "PRIVACYBOT_RASA_PORT": str(free_port()),
-        "PRIVACYBOT_ACTION_PORT": str(free_port()),
-        "PRIVACYBOT_WIDGET_PORT": str(free_port()),
-        "PRIVACYBOT_EMAIL_BACKEND": "smtp",
-        "PRIVACYBOT_SMTP_HOST": "127.0.0.1",
-        "PRIVACYBOT_SMTP_PORT": str(mailbox.port),
-        "PRIVACYBOT_SMTP_SECURITY": "none",
-        "PRIVACYBOT_DPO_EMAIL": "dpo@example.org",
-        "PRIVACYBOT_WORKER_INTERVAL": "0.5",
-        "PRIVACYBOT_CODE_COOLDOWN_SECONDS": "3",
-        "PRIVACYBOT_VERIFICATION_SECRET": "test-only-verification-secret",
+    env = local_env(
+        tmp_path_factory.mktemp("var"),
+        mailbox.port,
+        worker_interval="0.5",
+        code_cooldown_seconds="3",
+        verification_secret="test-only-verification-secret",
         # every test talks from 127.0.0.1: the per-client limit is tested on its own (tests/test_channel_limits.py)
-        "PRIVACYBOT_MESSAGES_PER_MINUTE_PER_CLIENT": "100000",
-    }
-    settings = Settings(**{k.removeprefix("PRIVACYBOT_").lower(): v for k, v in env.items()})
+        messages_per_minute_per_client="100000",
+    )
+    settings = settings_from_env(env)
     prepare(settings)
     log = output_dir / "servers.log"
     with log.open("w", encoding="utf-8") as out:

@@ -23,12 +23,13 @@ import redis
 import requests
 import sqlalchemy as sa
 
+from bot.local_stack import free_port, local_env, settings_from_env
 from bot.runner import process_specs, wait_for_http
 from bot.settings import Settings
 from bot.supervisor import Supervisor
 from bot.tickets.db import session_factory, transaction
 from bot.tickets.models import Ticket
-from tests.conftest import Conversation, Mailbox, free_port, postgres_database
+from tests.conftest import Conversation, Mailbox, postgres_database
 
 pytestmark = pytest.mark.servers
 
@@ -76,28 +77,22 @@ def cluster(
 
     prefix = f"test{uuid.uuid4().hex[:10]}"
     with postgres_database() as tickets_url, postgres_database() as tracker_url:
-        env = {
-            "PRIVACYBOT_PROFILE": "production",
-            "PRIVACYBOT_DATA_DIR": str(tmp_path_factory.mktemp("cluster")),
-            "PRIVACYBOT_DATABASE_URL": tickets_url,
-            "PRIVACYBOT_TRACKER_STORE_URL": tracker_url,
-            "PRIVACYBOT_REDIS_URL": REDIS_URL,
-            "PRIVACYBOT_REDIS_KEY_PREFIX": prefix,
-            "PRIVACYBOT_RASA_PORT": str(free_port()),
-            "PRIVACYBOT_ACTION_PORT": str(free_port()),
-            "PRIVACYBOT_WIDGET_PORT": str(free_port()),
-            "PRIVACYBOT_EMAIL_BACKEND": "smtp",
-            "PRIVACYBOT_SMTP_HOST": "127.0.0.1",
-            "PRIVACYBOT_SMTP_PORT": str(mailbox.port),
-            "PRIVACYBOT_SMTP_SECURITY": "none",
-            "PRIVACYBOT_DPO_EMAIL": "dpo-cluster@example.org",
-            "PRIVACYBOT_WORKER_INTERVAL": "0.5",
-            "PRIVACYBOT_CODE_COOLDOWN_SECONDS": "3",
-            "PRIVACYBOT_VERIFICATION_SECRET": secrets.token_hex(32),
-            "PRIVACYBOT_ACTION_TOKEN": secrets.token_hex(32),
-            "PRIVACYBOT_RASA_API_TOKEN": secrets.token_hex(32),
-        }
-        settings = Settings(**{k.removeprefix("PRIVACYBOT_").lower(): v for k, v in env.items()})
+        env = local_env(
+            tmp_path_factory.mktemp("cluster"),
+            mailbox.port,
+            profile="production",
+            database_url=tickets_url,
+            tracker_store_url=tracker_url,
+            redis_url=REDIS_URL,
+            redis_key_prefix=prefix,
+            dpo_email="dpo-cluster@example.org",
+            worker_interval="0.5",
+            code_cooldown_seconds="3",
+            verification_secret=secrets.token_hex(32),
+            action_token=secrets.token_hex(32),
+            rasa_api_token=secrets.token_hex(32),
+        )
+        settings = settings_from_env(env)
         prepare(settings)
         ports = [free_port(), free_port()]
         log = output_dir / "cluster.log"

@@ -12,7 +12,8 @@ from typing import Any
 
 from bot.bench.harness import CodeMailbox, Load, run_load, warm_up
 from bot.bench.report import save, summarise, table
-from bot.bench.targets import free_port, start_target
+from bot.bench.targets import start_target
+from bot.local_stack import free_port
 
 LOADS = (
     Load("1 visitor, 2 s pause", 1, 2.0, rounds=2),

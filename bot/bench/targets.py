@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import threading
@@ -23,25 +22,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import psutil
 
+from bot.local_stack import free_port, local_env, settings_from_env
 from bot.runner import process_specs, wait_for_http
 from bot.scratch_db import scratch_database
-from bot.settings import Settings
 from bot.supervisor import ProcessSpec, Supervisor
 
 TARGETS = ("embedded", "production-1", "production-2", "rasa-init")
 POSTGRES_ADMIN_URL = os.environ.get("PRIVACYBOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("PRIVACYBOT_BENCH_REDIS", "redis://127.0.0.1:6379/2")
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class MemorySampler:
@@ -104,29 +95,6 @@ def _supervised(name: str, specs: list[ProcessSpec], base_url: str, log: Path) -
             supervisor.stop_all()
 
 
-def _assistant_env(data_dir: Path, smtp_port: int) -> dict[str, str]:
-    return {
-        "PRIVACYBOT_DATA_DIR": str(data_dir),
-        "PRIVACYBOT_RASA_PORT": str(free_port()),
-        "PRIVACYBOT_ACTION_PORT": str(free_port()),
-        "PRIVACYBOT_WIDGET_PORT": str(free_port()),
-        "PRIVACYBOT_EMAIL_BACKEND": "smtp",
-        "PRIVACYBOT_SMTP_HOST": "127.0.0.1",
-        "PRIVACYBOT_SMTP_PORT": str(smtp_port),
-        "PRIVACYBOT_SMTP_SECURITY": "none",
-        "PRIVACYBOT_DPO_EMAIL": "dpo@example.org",
-        "PRIVACYBOT_WORKER_INTERVAL": "2",
-        # every simulated visitor comes from 127.0.0.1: the per-client limit would refuse them
-        "PRIVACYBOT_MESSAGES_PER_MINUTE_PER_CLIENT": "1000000",
-        "PRIVACYBOT_CODES_PER_CONVERSATION_PER_HOUR": "20",
-    }
-
-
-def _settings(env: dict[str, str]) -> Settings:
-    values: dict[str, Any] = {k.removeprefix("PRIVACYBOT_").lower(): v for k, v in env.items()}
-    return Settings(**values)
-
-
 @contextmanager
 def start_target(name: str, model: Path, workdir: Path, smtp_port: int) -> Iterator[Running]:
     """Start target ``name`` (one of TARGETS) and stop it on exit."""
@@ -138,9 +106,16 @@ def start_target(name: str, model: Path, workdir: Path, smtp_port: int) -> Itera
         with _rasa_init(workdir, log) as running:
             yield running
         return
-    env = _assistant_env(workdir / name, smtp_port)
+    env = local_env(
+        workdir / name,
+        smtp_port,
+        worker_interval="2",
+        # every simulated visitor comes from 127.0.0.1: the per-client limit would refuse them
+        messages_per_minute_per_client="1000000",
+        codes_per_conversation_per_hour="20",
+    )
     if name == "embedded":
-        settings = _settings(env)
+        settings = settings_from_env(env)
         prepare(settings)
         with _supervised(name, _env(env, process_specs(settings, model)), settings.rasa_url, log) as running:
             yield running
@@ -160,7 +135,7 @@ def start_target(name: str, model: Path, workdir: Path, smtp_port: int) -> Itera
             "PRIVACYBOT_VERIFICATION_SECRET": secrets.token_hex(32),
             "PRIVACYBOT_ACTION_TOKEN": secrets.token_hex(32),
         }
-        settings = _settings(env)
+        settings = settings_from_env(env)
         prepare(settings)
         ports = [free_port() for _ in range(replicas)]
         specs = _env(env, process_specs(settings, model, replicas, ports))

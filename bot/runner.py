@@ -58,7 +58,7 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
 def rasa_server_spec(
     settings: Settings, model: Path, name: str = "rasa", port: int | None = None, restart: bool = False
 ) -> ProcessSpec:
-    """A Rasa server: REST and socket.io channels; HTTP API only with a token."""
+    """A Rasa server: the channels of bot/credentials.yml; HTTP API only with a token."""
     argv = [
         sys.executable,
         "-m",

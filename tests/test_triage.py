@@ -86,6 +86,20 @@ def test_rights_named_in_text() -> None:
     assert rights_named("what about my newsletter") == []
 
 
+def triage_batch(lines: list[str]) -> list[dict[str, Any]]:
+    """`privacybot triage --json --batch -` over ``lines``: one parsed JSON object per output line."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "triage", "--json", "--batch", "-"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return [json.loads(x) for x in result.stdout.rstrip("\n").split("\n")]  # not splitlines: U+2028 is data
+
+
 @pytest.mark.servers
 def test_triage_cli_batch_with_the_trained_model(trained_model: Path) -> None:
     lines = [
@@ -98,16 +112,7 @@ def test_triage_cli_batch_with_the_trained_model(trained_model: Path) -> None:
         "\x00" * 10 + "<script>alert(1)</script>",
         "my email is jane.doe@example.com",
     ]
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "triage", "--json", "--batch", "-"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    out = [json.loads(x) for x in result.stdout.splitlines()]
+    out = triage_batch(lines)
     assert [o["message"] for o in out][:5] == lines[:5]
     assert out[0]["rights"] == ["erasure"]
     assert out[1]["rights"] == ["access", "erasure"]
@@ -131,15 +136,6 @@ def test_triage_cli_batch_fuzz(trained_model: Path) -> None:
     alphabet = [chr(c) for c in [*range(0x20), *range(0x20, 0x250), 0x202E, 0xFEFF, 0x1F600, 0x4E2D, 0x0645]]
     alphabet = [c for c in alphabet if c not in "\r\n"]
     lines = ["".join(rng.choices(alphabet, k=rng.choice([0, 1, 5, 40, 300, 5000]))) for _ in range(300)]
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "triage", "--json", "--batch", "-"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    out = [json.loads(x) for x in result.stdout.rstrip("\n").split("\n")]  # not splitlines: U+2028 is data
+    out = triage_batch(lines)
     assert len(out) == len(lines)
     assert all(len(o["message"]) <= 2000 and set(o) >= {"rights", "intent"} for o in out)

@@ -1,10 +1,11 @@
-"""The numpy MiniLM encoder: tokenizer, unit vectors, meaning-based similarity, determinism."""
+"""The MiniLM encoder: tokenizer, the ONNX graph against the numpy reference, unit vectors, meaning."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from bot.kb.embed import default_encoder
+from tests.minilm_reference import reference_pooled
 
 
 def test_wordpiece_tokenizer() -> None:
@@ -30,3 +31,11 @@ def test_embeddings_capture_meaning() -> None:
     sims = v @ v.T
     assert sims[0, 1] > 0.5 > sims[0, 2]
     assert np.allclose(enc.encode_one("do you store my IP address?"), v[0], atol=1e-6)
+
+
+def test_onnx_graph_computes_the_reference_encoder() -> None:
+    enc = default_encoder()
+    for text in ["do you store my IP address?", "Wer ist der Datenschutzbeauftragte?", "x" * 400, ""]:
+        x = enc.embed_tokens(text)
+        ours = enc.session.run(None, {"x": x})[0]
+        assert np.allclose(ours, reference_pooled(x), atol=1e-4), text

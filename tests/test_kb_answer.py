@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.kb.answer import answer_question, citation
+from bot.kb.answer import confident_enough, answer_question, citation
 from bot.kb.model import KnowledgeBase
-from bot.kb.retrieve import Retriever, default_retriever
+from bot.kb.retrieve import Ranking, Retriever, default_retriever
 from bot.kb.text import TypoFixer, analyse, lemmas
 
 
@@ -122,3 +122,23 @@ def test_assistant_statement_is_up_to_date_with_its_source() -> None:
     assert STATEMENT_FILE.read_text(encoding="utf-8") == built.to_json(), (
         f"run: privacybot kb build {STATEMENT_SOURCE} --out {STATEMENT_FILE}"
     )
+
+
+def test_concept_words_count_for_coverage_unless_their_tag_was_matched() -> None:
+    retriever = default_retriever()
+    preamble = [s.id for s in retriever.kb.sections].index("data-protection-notice")
+    # "privacy", "policy" and "change" belong to a concept phrase the question does not contain:
+    # they are the question's own evidence, found in the preamble.
+    terms = analyse("Can the privacy policy change later?", retriever.fixer)
+    assert not any(t.startswith("#") for t in terms)
+    assert retriever.coverage(terms, preamble) >= 0.5
+    # with the phrase matched, its #concept tag stands for the words instead of counting them twice
+    tagged = analyse("we reserve the right to change the privacy policy", retriever.fixer)
+    assert "#policy_change" in tagged and retriever.coverage(tagged, preamble) == 1.0
+
+
+def test_full_word_coverage_without_any_similar_meaning_abstains() -> None:
+    ranking = Ranking(hits=(), confidence=1.0, terms=("open", "hour"), similarity=0.2)
+    assert not confident_enough(ranking)
+    assert confident_enough(Ranking(hits=(), confidence=1.0, terms=("open", "hour"), similarity=None))
+    assert confident_enough(Ranking(hits=(), confidence=0.15, terms=("delete",), similarity=0.8))

@@ -86,6 +86,14 @@ class Vocabulary:
         """Every single lemma that appears in a concept phrase."""
         return {w for key in self.phrases for w in key}
 
+    def concepts_of(self) -> dict[str, frozenset[str]]:
+        """For each lemma of a concept phrase, the ``#concept`` tags of the phrases it appears in."""
+        found: dict[str, set[str]] = {}
+        for key, concepts in self.phrases.items():
+            for word in key:
+                found.setdefault(word, set()).update(f"#{c}" for c in concepts)
+        return {w: frozenset(c) for w, c in found.items()}
+
 
 @functools.lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:

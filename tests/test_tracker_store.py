@@ -1,0 +1,44 @@
+"""The tracker store subclass on an SQLite file: pooled connections, write-ahead log, safe across threads."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import sqlalchemy as sa
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_store import ResilientSQLTrackerStore, engine_options
+
+
+def test_sqlite_file_gets_a_pool_and_a_write_ahead_log(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    store = ResilientSQLTrackerStore(domain=Domain.empty(), host=url)
+    assert isinstance(store.engine.pool, sa.pool.QueuePool)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+    async def conversation(sender: str) -> int:
+        for turn in range(5):  # each save and retrieve runs in a worker thread of its own
+            tracker = await store.retrieve(sender) or DialogueStateTracker(sender, slots=[])
+            tracker.update(ActionExecuted("action_listen"))
+            tracker.update(UserUttered(f"message {turn}"))
+            await store.save(tracker)
+        found = await store.retrieve(sender)
+        assert found is not None
+        return sum(isinstance(e, UserUttered) for e in found.events)
+
+    async def many() -> list[int]:
+        return await asyncio.gather(*(conversation(f"visitor-{i}") for i in range(8)))
+
+    assert asyncio.run(many()) == [5] * 8
+    store.engine.dispose()
+
+
+def test_in_memory_sqlite_and_postgresql_keep_their_own_settings() -> None:
+    assert "poolclass" not in engine_options(sa.engine.make_url("sqlite://"))
+    pg = engine_options(sa.engine.make_url("postgresql://postgres@127.0.0.1:5432/conversations"))
+    assert "synchronous_commit=off" in pg["connect_args"]["options"] and pg["pool_pre_ping"]

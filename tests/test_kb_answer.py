@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.kb.answer import confident_enough, answer_question, citation
+from bot.kb.answer import answer_question, citation, confident_enough
 from bot.kb.model import KnowledgeBase
 from bot.kb.retrieve import Ranking, Retriever, default_retriever
 from bot.kb.text import TypoFixer, analyse, lemmas
@@ -141,4 +141,15 @@ def test_full_word_coverage_without_any_similar_meaning_abstains() -> None:
     ranking = Ranking(hits=(), confidence=1.0, terms=("open", "hour"), similarity=0.2)
     assert not confident_enough(ranking)
     assert confident_enough(Ranking(hits=(), confidence=1.0, terms=("open", "hour"), similarity=None))
-    assert confident_enough(Ranking(hits=(), confidence=0.15, terms=("delete",), similarity=0.8))
+    assert confident_enough(Ranking(hits=(), confidence=0.15, terms=("delete",), similarity=0.7))
+    assert not confident_enough(Ranking(hits=(), confidence=0.0, terms=(), similarity=0.7))
+    assert confident_enough(Ranking(hits=(), confidence=0.0, terms=(), similarity=0.9))  # meaning alone
+
+
+def test_question_of_stop_words_only_is_still_ranked_by_meaning() -> None:
+    retriever = default_retriever()
+    question = "can I do it without telling you who I am?"
+    assert analyse(question, retriever.fixer) == []
+    ranking = retriever.search(question)
+    assert ranking.hits and ranking.confidence == 0.0 and ranking.similarity is not None
+    assert Retriever(retriever.kb, examples={}, semantic=False).search(question).hits == ()

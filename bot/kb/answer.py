@@ -20,6 +20,7 @@ CONFIDENCE_THRESHOLD = 0.4  # lexical coverage of the question by the chosen sec
 SIMILARITY_FLOOR = 0.35  # ... with at least this semantic similarity (where embeddings are used)
 SIMILARITY_THRESHOLD = 0.6  # semantic similarity that answers even with low lexical coverage ...
 MIN_COVERAGE = 0.1  # ... as long as some of the question's words or concepts are in the section
+SIMILARITY_ALONE = 0.75  # a question this close in meaning to the section is answered whatever its words
 MAX_SENTENCES = 3
 RELATIVE_CUTOFF = 0.6
 CONTACT_ROLES = {"controller", "dpo"}
@@ -114,7 +115,7 @@ def confident_enough(ranking: Ranking) -> bool:
         return ranking.confidence >= CONFIDENCE_THRESHOLD
     lexical = ranking.confidence >= CONFIDENCE_THRESHOLD and ranking.similarity >= SIMILARITY_FLOOR
     semantic = ranking.similarity >= SIMILARITY_THRESHOLD and ranking.confidence >= MIN_COVERAGE
-    return lexical or semantic
+    return lexical or semantic or ranking.similarity >= SIMILARITY_ALONE
 
 
 def _answer_about_this_chat(question: str) -> Answer | None:

@@ -37,7 +37,7 @@ def examples(retriever: Retriever, questions: list[EvalQuestion]) -> list[Exampl
     for q in questions:
         terms = analyse(q.text, retriever.fixer)
         if q.sections and terms:
-            matrix, _ = retriever.signals(q.text, terms)
+            matrix, _, _ = retriever.signals(q.text, terms)
             found.append((matrix, [index[s] for s in q.sections]))
     return found
 

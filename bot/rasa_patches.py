@@ -1,9 +1,15 @@
-"""One targeted speed fix for Rasa 3.6, applied by ``bot.rasa_server`` before Rasa starts.
+"""Two targeted speed fixes for Rasa 3.6, applied by ``bot.rasa_server`` before Rasa starts.
 
-Rasa checks every action server response with ``jsonschema.validate``, which re-checks the schema
-itself and builds a new validator on every call: in a profile of our server under load that was a
-fifth of the Rasa process's time. The replacement validates against the same schema with one
-validator built once, and raises the same error with the same message.
+- Rasa checks every action server response with ``jsonschema.validate``, which re-checks the schema
+  itself and builds a new validator on every call: in a profile of our server under load that was a
+  fifth of the Rasa process's time. The replacement validates against the same schema with one
+  validator built once, and raises the same error with the same message.
+- Every prediction of DIET and TED goes through ``tf.function``, which on each call works out again
+  which traced graph fits the inputs (a sixth of the Rasa process's time under load, more than the
+  graph's own arithmetic). Rasa traces that function with a fixed input signature, so there is exactly
+  one graph: after the first call, the replacement calls that graph directly with the inputs converted
+  to its signature's types. Same graph, same inputs, same outputs (tested); about a quarter less time
+  per prediction.
 """
 
 from __future__ import annotations
@@ -11,8 +17,11 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+import tensorflow as tf
+from keras.utils import tf_utils
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.constants import DIAGNOSTIC_DATA, DOCS_BASE_URL
+from rasa.utils.tensorflow.models import RasaModel
 
 
 @functools.lru_cache(maxsize=1)
@@ -39,6 +48,28 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
         raise e
 
 
+_rasa_predict = RasaModel._rasa_predict
+
+
+def _predict_with_traced_graph(self: RasaModel, batch_in: tuple[Any, ...]) -> dict[str, Any]:
+    """``RasaModel._rasa_predict``, calling the one traced graph directly once it exists."""
+    if self._run_eagerly or self._tf_predict_step is None or not self.prepared_for_prediction:
+        return _rasa_predict(self, batch_in)  # the first call traces the graph
+    graph = self.__dict__.get("_privacybot_graph")
+    if graph is None:
+        graph = self.__dict__["_privacybot_graph"] = self._tf_predict_step.get_concrete_function()
+    specs = tf.nest.flatten(graph.structured_input_signature)
+    values = tf.nest.flatten(batch_in)
+    if len(specs) != len(values):
+        return _rasa_predict(self, batch_in)
+    tensors = [tf.convert_to_tensor(v, dtype=spec.dtype) for v, spec in zip(values, specs, strict=True)]
+    outputs: dict[str, Any] = tf_utils.sync_to_numpy_or_python_type(graph._call_flat(tensors, graph.captured_inputs))
+    if DIAGNOSTIC_DATA in outputs:
+        outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
+    return outputs
+
+
 def apply() -> None:
-    """Install the faster action response validation."""
+    """Install the faster action response validation and predictions."""
     RemoteAction._validate_action_result = _validate_action_result
+    RasaModel._rasa_predict = _predict_with_traced_graph

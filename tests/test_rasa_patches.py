@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +84,22 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, np.ndarray):
         return a.shape == b.shape and np.allclose(a, b, atol=1e-6)
     return bool(a == b)
+
+
+def test_objects_loaded_with_the_model_are_frozen_out_of_garbage_collection(monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded = [{"weights": list(range(100))} for _ in range(1000)]
+
+    async def load(*args: Any, **kwargs: Any) -> Any:
+        return loaded
+
+    monkeypatch.setattr(rasa_patches, "_load_agent_on_start", load)
+    rasa_patches.apply()
+    import rasa.core.run
+
+    assert rasa.core.run.load_agent_on_start is rasa_patches._load_agent_and_freeze
+    gc.unfreeze()
+    try:
+        assert asyncio.run(rasa.core.run.load_agent_on_start("model", None, None, None, None)) is loaded
+        assert gc.get_freeze_count() >= 1000  # the loaded objects are no longer tracked by collections
+    finally:
+        gc.unfreeze()

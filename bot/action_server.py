@@ -2,13 +2,18 @@
 
 Rasa sends the token in the ``X-Privacybot-Action-Token`` header (``bot/endpoints.yml``); any other
 caller gets 401. The server binds to ``PRIVACYBOT_HOST`` (loopback by default), so it is internal.
+When an action fails, the 500 names the action only: the SDK's own handler echoed the whole request,
+i.e. the conversation, which Rasa then carries in its exception text.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
+from typing import Any
 
 from sanic import Sanic
+from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
@@ -17,6 +22,19 @@ from bot.settings import Settings
 
 TOKEN_HEADER = "X-Privacybot-Action-Token"
 OPEN_PATHS = frozenset({"/health"})
+logger = logging.getLogger(__name__)
+
+
+async def failed_action(request: Request, exception: Exception) -> HTTPResponse:
+    """500 for an action that raised: which action and what kind of error, never the request's content."""
+    try:
+        call: Any = request.json
+    except InvalidUsage:  # not JSON (e.g. deflated): the action is then unknown
+        call = None
+    action = call.get("next_action") if isinstance(call, dict) else None
+    name = action if isinstance(action, str) and len(action) <= 100 else "unknown"
+    logger.error("action %s failed: %s", name, type(exception).__name__, exc_info=exception)
+    return json({"error": f"action {name} failed ({type(exception).__name__})", "action_name": name}, status=500)
 
 
 def create_app(settings: Settings) -> Sanic:
@@ -35,6 +53,7 @@ def create_app(settings: Settings) -> Sanic:
         return None
 
     app.register_middleware(check_token, "request")
+    app.error_handler.add(Exception, failed_action)  # replaces the SDK's handler, which echoed the request
     return app
 
 

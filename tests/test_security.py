@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.action_server import TOKEN_HEADER
 from bot.channels.limits import MAX_BODY_BYTES
 from bot.inputs import MAX_CHARS
 from bot.tickets.db import session_factory, transaction
@@ -50,6 +51,17 @@ def test_action_server_refuses_calls_without_its_token(servers: Servers) -> None
     assert requests.post(url, json=call, headers=wrong, timeout=10).status_code == 401
     assert requests.get(url.replace("/webhook", "/actions"), timeout=10).status_code == 401
     assert requests.get(url.replace("/webhook", "/health"), timeout=10).status_code == 200
+
+
+def test_a_failing_action_names_itself_and_echoes_nothing_of_the_conversation(servers: Servers) -> None:
+    canary = f"canary-{uuid.uuid4().hex}"
+    tracker = [{"sender_id": canary, "latest_message": {"text": f"my diagnosis is {canary}"}}]  # not an object
+    call = {"next_action": "action_answer_question", "sender_id": canary, "tracker": tracker, "domain": {}}
+    headers = {TOKEN_HEADER: servers.settings.action_server_token()}
+    response = requests.post(servers.settings.action_url, json=call, headers=headers, timeout=10)
+    assert response.status_code == 500
+    assert response.json()["action_name"] == "action_answer_question"
+    assert canary not in response.text  # Rasa SDK's own handler returned the whole request body
 
 
 def test_internal_servers_listen_on_loopback_only(servers: Servers) -> None:

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run run-prod bench train test test-fast lint format eval-kb eval-nlu validate lock clean
+.PHONY: install run run-prod bench bench-paired train test test-fast lint format eval-kb eval-nlu validate lock clean
 
 ## install: create .venv from requirements.lock (no-op while the lock is unchanged)
 install: $(STAMP)
@@ -26,6 +26,10 @@ run-prod: install
 ## bench: load benchmark over REST (embedded, production with 1 and 2 replicas, rasa init baseline)
 bench: install train
 	$(BIN)/privacybot bench --out bench-results
+
+## bench-paired: two replicas and the rasa init baseline side by side, measured in alternation (6 repeats)
+bench-paired: install train
+	$(BIN)/privacybot bench --paired production-2 rasa-init --repeats $${REPEATS:-6} --out bench-results
 
 ## train: train the Rasa model (cached: skipped while data and config are unchanged)
 train: install

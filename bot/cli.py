@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 import click
 
+from bot.bench import TARGETS as TARGET_NAMES
 from bot.inputs import clean_text
 from bot.settings import ConfigError, Settings, load_settings
 from bot.tickets_cli import register
@@ -151,26 +152,49 @@ def telegram(ctx: _Ctx) -> None:
     "--target",
     "targets",
     multiple=True,
-    type=click.Choice(["embedded", "production-1", "production-2", "rasa-init"]),
+    type=click.Choice(TARGET_NAMES),
     help="What to drive (repeatable; default: all four).",
 )
 @click.option("--quick", is_flag=True, help="Two short load levels only (a smoke run).")
+@click.option(
+    "--paired",
+    nargs=2,
+    type=click.Choice(TARGET_NAMES),
+    default=None,
+    metavar="A B",
+    help="Compare two targets kept running side by side, measured in alternation (paired.json/png).",
+)
+@click.option(
+    "--repeats",
+    type=click.IntRange(1, 20),
+    default=6,
+    show_default=True,
+    help="With --paired: how many times each target is measured.",
+)
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("bench-results"),
     show_default=True,
-    help="Where bench.json and bench.png go.",
+    help="Where bench.json and bench.png (or paired.json and paired.png) go.",
 )
 @pass_ctx
-def bench(ctx: _Ctx, targets: tuple[str, ...], quick: bool, out: Path) -> None:
+def bench(
+    ctx: _Ctx, targets: tuple[str, ...], quick: bool, paired: tuple[str, str] | None, repeats: int, out: Path
+) -> None:
     """Load benchmark over the REST channel (localhost only; PostgreSQL and Redis for production targets)."""
+    from bot.bench.paired import paired_benchmark
     from bot.bench.run import benchmark
-    from bot.bench.targets import TARGETS
     from bot.training import train as do_train
 
+    if paired and paired[0] == paired[1]:
+        raise click.BadParameter("give two different targets", param_hint="--paired")
     model, _ = _run_step(lambda: do_train(ctx.settings.model_dir))
-    benchmark(model, targets or TARGETS, ctx.settings.data_dir / "bench", out, quick=quick, say=click.echo)
+    workdir = ctx.settings.data_dir / "bench"
+    if paired:
+        paired_benchmark(model, paired, repeats, workdir, out, say=click.echo)
+    else:
+        benchmark(model, targets or TARGET_NAMES, workdir, out, quick=quick, say=click.echo)
 
 
 @main.group()

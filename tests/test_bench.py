@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.bench.harness import LoadResult, Sample, check_local, question_pool
+from bot.bench.paired import PACED, SATURATION, compare, order_of, paired_table, save_paired
 from bot.bench.report import percentile, save, summarise, table
 
 
@@ -56,3 +58,39 @@ def test_report_files(tmp_path: Path) -> None:
     assert json.loads(json_path.read_text())["targets"]["embedded"]["loads"]["sat"]["messages_per_second"] == 4.0
     assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "rasa 1200 MB" in table(report)
+
+
+def paired_run(p95: float, throughput: float, errors: int = 0) -> dict[str, Any]:
+    return {
+        PACED: {"p95_ms": p95, "messages_per_second": 10.0, "errors": errors},
+        SATURATION: {"p95_ms": 400.0, "messages_per_second": throughput, "errors": 0},
+    }
+
+
+def test_paired_targets_alternate_so_drift_hits_both() -> None:
+    assert [order_of(("a", "b"), r) for r in range(4)] == [["a", "b"], ["b", "a"], ["a", "b"], ["b", "a"]]
+
+
+def test_paired_comparison_is_the_median_of_per_repeat_ratios(tmp_path: Path) -> None:
+    report: dict[str, Any] = {
+        "date": "2026-11-26",
+        "machine": "test",
+        "repeats": 3,
+        "targets": {
+            "production-2": {"runs": [paired_run(120, 40), paired_run(160, 30, errors=2), paired_run(100, 50)]},
+            "rasa-init": {"runs": [paired_run(50, 38), paired_run(60, 35), paired_run(45, 45)]},
+        },
+    }
+    summary = compare(report)
+    ratio = summary["throughput_ratio"]
+    assert ratio["of"] == "production-2 / rasa-init"
+    assert ratio["median"] == pytest.approx(40 / 38, abs=0.01) and ratio["min"] == pytest.approx(30 / 35, abs=0.01)
+    assert ratio["at_least_1"] == 2  # the middle repeat was slower than the baseline
+    mine = summary["production-2"]
+    assert mine["paced_p95_ms"] == {"median": 120.0, "min": 100.0, "max": 160.0}
+    assert mine["paced_p95_within_aim"] == 2 and mine["errors"] == 2
+    report["summary"] = summary
+    json_path, png_path = save_paired(report, tmp_path)
+    assert json.loads(json_path.read_text())["summary"]["rasa-init"]["saturation_msg_s"]["median"] == 38.0
+    assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert ">= 1 in 2 of 3 repeats" in paired_table(report)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import platform
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.bench.harness import CodeMailbox, Load, run_load, warm_up
-from bot.bench.report import save, summarise, table
+from bot.bench.report import report_header, save, summarise, table
 from bot.bench.targets import start_target
 from bot.local_stack import free_port
 
@@ -37,11 +34,7 @@ def benchmark(
     say: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Run the loads against each target in turn; return (and save) the report."""
-    report: dict[str, Any] = {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
-        "targets": {},
-    }
+    report: dict[str, Any] = report_header() | {"targets": {}}
     mailbox = CodeMailbox(free_port())
     mailbox.controller.start()
     try:

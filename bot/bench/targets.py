@@ -30,7 +30,6 @@ from bot.runner import process_specs, wait_for_http
 from bot.scratch_db import scratch_database
 from bot.supervisor import ProcessSpec, Supervisor
 
-TARGETS = ("embedded", "production-1", "production-2", "rasa-init")
 POSTGRES_ADMIN_URL = os.environ.get("PRIVACYBOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("PRIVACYBOT_BENCH_REDIS", "redis://127.0.0.1:6379/2")
 
@@ -97,7 +96,7 @@ def _supervised(name: str, specs: list[ProcessSpec], base_url: str, log: Path) -
 
 @contextmanager
 def start_target(name: str, model: Path, workdir: Path, smtp_port: int) -> Iterator[Running]:
-    """Start target ``name`` (one of TARGETS) and stop it on exit."""
+    """Start target ``name`` (one of ``bot.bench.TARGETS``) and stop it on exit."""
     from bot.services import prepare
 
     workdir.mkdir(parents=True, exist_ok=True)

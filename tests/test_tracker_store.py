@@ -1,4 +1,4 @@
-"""The tracker store subclass on an SQLite file: pooled connections, write-ahead log, safe across threads."""
+"""The tracker store subclass: pooled connections and a write-ahead log on SQLite, reconnection on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_store import ResilientSQLTrackerStore, engine_options
+from tests.conftest import POSTGRES_ADMIN_URL, postgres_database
 
 
 def test_sqlite_file_gets_a_pool_and_a_write_ahead_log(tmp_path: Path) -> None:
@@ -41,4 +42,34 @@ def test_sqlite_file_gets_a_pool_and_a_write_ahead_log(tmp_path: Path) -> None:
 def test_in_memory_sqlite_and_postgresql_keep_their_own_settings() -> None:
     assert "poolclass" not in engine_options(sa.engine.make_url("sqlite://"))
     pg = engine_options(sa.engine.make_url("postgresql://postgres@127.0.0.1:5432/conversations"))
-    assert "synchronous_commit=off" in pg["connect_args"]["options"] and pg["pool_pre_ping"]
+    assert "synchronous_commit=off" in pg["connect_args"]["options"]
+    assert not pg.get("pool_pre_ping")  # replaced by one retry after a dropped connection
+
+
+def _turn(tracker: DialogueStateTracker, text: str) -> DialogueStateTracker:
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered(text))
+    return tracker
+
+
+def test_terminated_postgresql_connections_cost_a_retry_not_a_message() -> None:
+    with postgres_database() as url:
+        store = ResilientSQLTrackerStore(domain=Domain.empty(), host=url)
+        try:
+            asyncio.run(store.save(_turn(DialogueStateTracker("visitor", slots=[]), "first")))
+            admin = sa.create_engine(POSTGRES_ADMIN_URL, future=True)
+            with admin.connect() as conn:
+                killed = conn.execute(
+                    sa.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :n"),
+                    {"n": sa.engine.make_url(url).database},
+                ).scalar()
+            admin.dispose()
+            assert killed and killed >= 1  # the store's pooled connection is gone
+            tracker = asyncio.run(store.retrieve("visitor"))  # fails once inside, then reconnects
+            assert tracker is not None
+            asyncio.run(store.save(_turn(tracker, "second")))
+            found = asyncio.run(store.retrieve("visitor"))
+            assert found is not None
+            assert [e.text for e in found.events if isinstance(e, UserUttered)] == ["first", "second"]
+        finally:
+            store.engine.dispose()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.bench.harness import LoadResult, Sample, check_local, question_pool
-from bot.bench.paired import PACED, SATURATION, compare, order_of, paired_table, save_paired
+from bot.bench.paired import PACED, SATURATION, compare, order_of, paired_table, plot_paired
 from bot.bench.report import percentile, save, summarise, table
 
 
@@ -90,7 +90,7 @@ def test_paired_comparison_is_the_median_of_per_repeat_ratios(tmp_path: Path) ->
     assert mine["paced_p95_ms"] == {"median": 120.0, "min": 100.0, "max": 160.0}
     assert mine["paced_p95_within_aim"] == 2 and mine["errors"] == 2
     report["summary"] = summary
-    json_path, png_path = save_paired(report, tmp_path)
+    json_path, png_path = save(report, tmp_path, "paired", plot_paired)
     assert json.loads(json_path.read_text())["summary"]["rasa-init"]["saturation_msg_s"]["median"] == 38.0
     assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert ">= 1 in 2 of 3 repeats" in paired_table(report)

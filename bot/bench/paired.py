@@ -10,7 +10,6 @@ the per-repeat throughput ratio, with its range.
 from __future__ import annotations
 
 import asyncio
-import json
 import statistics
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.bench.harness import CodeMailbox, Load, run_load, warm_up
-from bot.bench.report import AIM_P95_MS, report_header, summarise
+from bot.bench.report import AIM_P95_MS, report_header, save, summarise, two_panels
 from bot.bench.targets import Running, start_target
 from bot.local_stack import free_port
 
@@ -105,7 +104,7 @@ def paired_benchmark(
     finally:
         mailbox.controller.stop()
     report["summary"] = compare(report)
-    json_path, png_path = save_paired(report, out_dir)
+    json_path, png_path = save(report, out_dir, "paired", plot_paired)
     say(paired_table(report))
     say(f"saved {json_path} and {png_path}")
     return report
@@ -129,39 +128,23 @@ def paired_table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def save_paired(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
-    """Write ``paired.json`` and ``paired.png`` into ``out_dir``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    json_path = out_dir / "paired.json"
-    json_path.write_text(json.dumps(report, indent=2), encoding="utf-8")
-    return json_path, plot_paired(report, out_dir / "paired.png")
-
-
 def plot_paired(report: dict[str, Any], path: Path) -> Path:
     """Per repeat: p95 at 20 visitors and saturation throughput, one line per target."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
-    for name, data in report["targets"].items():
-        xs = list(range(1, len(data["runs"]) + 1))
-        left.plot(xs, [run[PACED]["p95_ms"] for run in data["runs"]], marker="o", label=name)
-        right.plot(xs, [run[SATURATION]["messages_per_second"] for run in data["runs"]], marker="o", label=name)
-    left.axhline(AIM_P95_MS, color="grey", linestyle="--", linewidth=1, label=f"aim: p95 {AIM_P95_MS:.0f} ms")
-    left.set(xlabel="repeat", ylabel="p95 latency (ms)", title="20 visitors, 2 s pause")
-    right.set(xlabel="repeat", ylabel="messages per second", title="Saturation throughput (no pause)")
-    for axis in (left, right):
-        axis.legend()
-        axis.grid(alpha=0.3)
-        axis.set_ylim(bottom=0)
     ratio = report["summary"]["throughput_ratio"]
-    fig.suptitle(
+    title = (
         f"Paired benchmark, {report['date']}, {report['machine']}: throughput {ratio['of']} "
         f"median {ratio['median']:.2f}"
     )
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    with two_panels(path, title) as (left, right):
+        for name, data in report["targets"].items():
+            xs = list(range(1, len(data["runs"]) + 1))
+            left.plot(xs, [run[PACED]["p95_ms"] for run in data["runs"]], marker="o", label=name)
+            right.plot(xs, [run[SATURATION]["messages_per_second"] for run in data["runs"]], marker="o", label=name)
+        left.axhline(AIM_P95_MS, color="grey", linestyle="--", linewidth=1, label=f"aim: p95 {AIM_P95_MS:.0f} ms")
+        left.set(xlabel="repeat", ylabel="p95 latency (ms)", title="20 visitors, 2 s pause")
+        right.set(xlabel="repeat", ylabel="messages per second", title="Saturation throughput (no pause)")
+        for axis in (left, right):
+            axis.legend()
+            axis.grid(alpha=0.3)
+            axis.set_ylim(bottom=0)
     return path

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import os
 import platform
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.bench.harness import LoadResult, Sample
 
+Plotter = Callable[[dict[str, Any], Path], Path]
 AIM_P95_MS = 150.0  # issue #9: p95 at 20 concurrent visitors on this 2-core machine
 
 
@@ -76,22 +79,40 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def save(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
-    """Write ``bench.json`` and ``bench.png`` into ``out_dir``."""
+def save(report: dict[str, Any], out_dir: Path, name: str = "bench", draw: Plotter | None = None) -> tuple[Path, Path]:
+    """Write ``<name>.json`` and ``<name>.png`` (drawn by ``draw``, the bench plot by default) into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    json_path = out_dir / "bench.json"
+    json_path = out_dir / f"{name}.json"
     json_path.write_text(json.dumps(report, indent=2), encoding="utf-8")
-    return json_path, plot(report, out_dir / "bench.png")
+    return json_path, (draw or plot)(report, out_dir / f"{name}.png")
 
 
-def plot(report: dict[str, Any], path: Path) -> Path:
-    """p95 latency over visitors (with pauses) and saturation throughput, per target."""
+@contextmanager
+def two_panels(path: Path, title: str) -> Iterator[tuple[Any, Any]]:
+    """A figure of two side-by-side panels, written to ``path`` with ``title`` once the caller has drawn."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    try:
+        yield left, right
+        fig.suptitle(title)
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
+    finally:
+        plt.close(fig)
+
+
+def plot(report: dict[str, Any], path: Path) -> Path:
+    """p95 latency over visitors (with pauses) and saturation throughput, per target."""
+    with two_panels(path, f"privacybot load benchmark, {report['date']}, {report['machine']}") as (left, right):
+        _draw_bench(report, left, right)
+    return path
+
+
+def _draw_bench(report: dict[str, Any], left: Any, right: Any) -> None:
     names, throughput = [], []
     for target, data in report["targets"].items():
         paused = [(row["visitors"], row["p95_ms"]) for row in data["loads"].values() if row["pause"]]
@@ -113,8 +134,3 @@ def plot(report: dict[str, Any], path: Path) -> Path:
     right.set(ylabel="messages per second", title="Saturation throughput (no pause)")
     for i, value in enumerate(throughput):
         right.text(i, value, f"{value:.1f}", ha="center", va="bottom")
-    fig.suptitle(f"privacybot load benchmark, {report['date']}, {report['machine']}")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path

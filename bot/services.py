@@ -12,9 +12,13 @@ from bot.verification import Verifier
 
 
 def prepare(settings: Settings) -> None:
-    """Create the data folder and bring the ticket database schema up to date."""
+    """Create the data folder, bring the ticket database schema up to date, create the conversation table."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url)
+    if not settings.tracker_store_url.startswith("sqlite"):  # a server database, perhaps for several replicas
+        from bot.tracker_store import create_tables
+
+        create_tables(settings.tracker_store_url)
 
 
 @functools.lru_cache(maxsize=1)

@@ -45,6 +45,18 @@ def engine_options(url: sa.engine.URL) -> dict[str, Any]:
     return options
 
 
+def create_tables(url: str) -> None:
+    """Create Rasa's conversation table up front, so that replicas starting together do not race for it.
+
+    (Rasa's store creates it itself; when two do so at once, one fails, logs the error and waits 5 s.)
+    """
+    engine = sa.create_engine(url)
+    try:
+        SQLTrackerStore.Base.metadata.create_all(engine)
+    finally:
+        engine.dispose()
+
+
 def _is_sqlite_file(url: sa.engine.URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
 

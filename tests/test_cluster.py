@@ -119,6 +119,12 @@ def cluster(
                     client.delete(key)
 
 
+def test_replicas_start_without_racing_to_create_the_conversation_table(cluster: Cluster, output_dir: Path) -> None:
+    log = (output_dir / "cluster.log").read_text(encoding="utf-8")
+    assert "Starting Rasa server" in log
+    assert "Could not create tables" not in log and "UniqueViolation" not in log
+
+
 def address() -> str:
     return f"person-{uuid.uuid4().hex[:10]}@example.com"
 

@@ -10,7 +10,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import ResilientSQLTrackerStore, engine_options
+from bot.tracker_store import ResilientSQLTrackerStore, create_tables, engine_options
 from tests.conftest import POSTGRES_ADMIN_URL, postgres_database
 
 
@@ -73,3 +73,14 @@ def test_terminated_postgresql_connections_cost_a_retry_not_a_message() -> None:
             assert [e.text for e in found.events if isinstance(e, UserUttered)] == ["first", "second"]
         finally:
             store.engine.dispose()
+
+
+def test_the_conversation_table_is_created_before_any_replica_starts() -> None:
+    with postgres_database() as url:
+        create_tables(url)
+        engine = sa.create_engine(url)
+        try:
+            assert sa.inspect(engine).has_table("events")
+        finally:
+            engine.dispose()
+        create_tables(url)  # again: nothing to do, no error

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.bench.harness import LoadResult, Sample, check_local, question_pool
+from bot.bench.harness import Load, LoadResult, Sample, check_local, question_pool
 from bot.bench.paired import PACED, SATURATION, compare, order_of, paired_table, plot_paired
 from bot.bench.report import percentile, save, summarise, table
+from bot.bench.targets import load_for
 
 
 def test_percentiles_interpolate() -> None:
@@ -94,3 +95,10 @@ def test_paired_comparison_is_the_median_of_per_repeat_ratios(tmp_path: Path) ->
     assert json.loads(json_path.read_text())["summary"]["rasa-init"]["saturation_msg_s"]["median"] == 38.0
     assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert ">= 1 in 2 of 3 repeats" in paired_table(report)
+
+
+def test_the_starter_bot_gets_chat_only_visitors_and_ours_file_requests_too() -> None:
+    load = Load("20 visitors", 20, 2.0)
+    assert load_for(load, "rasa-init").with_requests is False
+    assert load_for(load, "production-2") == load
+    assert load_for(Load("saturation", 20, 0.0, with_requests=False), "embedded").with_requests is False

@@ -13,13 +13,12 @@ import asyncio
 import statistics
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bot.bench.harness import CodeMailbox, Load, run_load, warm_up
 from bot.bench.report import AIM_P95_MS, report_header, save, summarise, two_panels
-from bot.bench.targets import Running, start_target
+from bot.bench.targets import Running, load_for, start_target
 from bot.local_stack import free_port
 
 PAIRED_LOADS = (
@@ -37,8 +36,7 @@ def order_of(names: Sequence[str], repeat: int) -> list[str]:
 def _measure(running: Running, mailbox: CodeMailbox) -> dict[str, Any]:
     rows: dict[str, Any] = {}
     for load in PAIRED_LOADS:
-        effective = replace(load, with_requests=load.with_requests and running.name != "rasa-init")
-        result = asyncio.run(run_load(running.webhook, effective, mailbox))
+        result = asyncio.run(run_load(running.webhook, load_for(load, running.name), mailbox))
         rows[load.name] = summarise(result) | {"visitors": load.visitors, "pause": load.pause}
     return rows
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.bench.harness import CodeMailbox, Load, run_load, warm_up
 from bot.bench.report import report_header, save, summarise, table
-from bot.bench.targets import start_target
+from bot.bench.targets import load_for, start_target
 from bot.local_stack import free_port
 
 LOADS = (
@@ -45,9 +45,7 @@ def benchmark(
                 asyncio.run(warm_up(running.webhook))
                 loads: dict[str, Any] = {}
                 for load in QUICK_LOADS if quick else LOADS:
-                    requests_ok = load.with_requests and name != "rasa-init"
-                    effective = Load(load.name, load.visitors, load.pause, load.rounds, requests_ok, load.time_limit)
-                    result = asyncio.run(run_load(running.webhook, effective, mailbox))
+                    result = asyncio.run(run_load(running.webhook, load_for(load, name), mailbox))
                     row = summarise(result) | {"visitors": load.visitors, "pause": load.pause}
                     loads[load.name] = row
                     say(

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import psutil
 
+from bot.bench.harness import Load
 from bot.local_stack import free_port, local_env, settings_from_env
 from bot.runner import process_specs, wait_for_http
 from bot.scratch_db import scratch_database
@@ -92,6 +93,11 @@ def _supervised(name: str, specs: list[ProcessSpec], base_url: str, log: Path) -
         finally:
             supervisor.request_stop()
             supervisor.stop_all()
+
+
+def load_for(load: Load, target: str) -> Load:
+    """``load`` as ``target`` can take it: the starter bot has no request flow, so its visitors only chat."""
+    return replace(load, with_requests=load.with_requests and target != "rasa-init")
 
 
 @contextmanager

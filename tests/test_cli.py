@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -97,3 +98,21 @@ def test_ask_batch_fuzz_one_json_line_per_input_line(lines: list[str], junk: byt
     assert len(out) == len(lines) + 1
     assert all(set(o) >= {"question", "answer", "confidence", "section", "alternatives"} for o in out)
     assert all(len(o["question"]) <= 2000 for o in out)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--paired", "rasa-init", "rasa-init"], "give two different targets"),
+        (["--paired", "rasa-init", "elsewhere"], "'elsewhere' is not one of"),
+        (["--paired", "rasa-init"], "requires 2 arguments"),
+        (["--paired", "embedded", "rasa-init", "--repeats", "0"], "0 is not in the range 1<=x<=20"),
+    ],
+)
+def test_bench_refuses_bad_pairs_before_starting_anything(args: list[str], message: str) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    result = CliRunner().invoke(main, ["bench", *args])
+    assert result.exit_code == 2 and message in result.output, result.output

@@ -45,7 +45,7 @@ REMOVAL_CHECKS: dict[str, tuple[str, list[str]]] = {
         ["tests/test_bridge_channel.py::test_the_bridge_channel_refuses_callers_without_its_token"],
     ),
     "Forged bridge messages": (
-        "TelegramBridgeInput._extract_message without its `\"internal\": true` condition",
+        'TelegramBridgeInput._extract_message without its `"internal": true` condition',
         ["tests/test_bridge_channel.py::test_only_the_bridge_vouches_for_a_phone_number"],
     ),
     "Browsers on other sites calling the Rasa server": (

@@ -31,6 +31,7 @@ from bot.tickets.models import DataSubject, VerificationChallenge, utcnow
 
 CODE_DIGITS = 6
 CODE_RE = re.compile(r"(?<!\d)(\d{3})[\s-]?(\d{3})(?!\d)")
+ADDRESS_RE = re.compile(r"\S+@\S+")  # digits in an email address ("max.123456@example.com") are no code
 
 
 class SendOutcome(StrEnum):
@@ -78,7 +79,7 @@ def conversation_key(sender_id: str) -> str:
 
 def find_code(text: str) -> str | None:
     """The 6-digit code in a message ("123456", "123 456", "code: 123-456"), if any."""
-    match = CODE_RE.search(text)
+    match = CODE_RE.search(ADDRESS_RE.sub(" ", text))
     return match.group(1) + match.group(2) if match else None
 
 

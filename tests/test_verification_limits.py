@@ -111,6 +111,9 @@ def test_a_code_verified_for_one_address_does_not_verify_another(verifier: Verif
         ("12 34 56", None),
         ("call 040 123456789", None),
         ("123--456", None),
+        ("person-87ff431342@example.com", None),  # an address typed again after a code was sent
+        ("max.123-456@example.com", None),
+        ("jane123456@example.com, code 654 321", "654321"),
     ],
 )
 def test_code_formats_a_person_may_type(typed: str, code: str | None) -> None:

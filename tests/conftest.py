@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import requests
@@ -26,6 +29,45 @@ from bot.training import train
 
 OUTPUT_DIR = PROJECT_ROOT / "test-output"
 POSTGRES_ADMIN_URL = os.environ.get("PRIVACYBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+class ManualClock:
+    """A clock (``bot.clock.Clock``) that stands still at ``at`` until the test moves it."""
+
+    def __init__(self, at: datetime):
+        if at.utcoffset() is None:
+            raise ValueError("a clock needs an aware instant")
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def move(self, **delta: float) -> datetime:
+        """Move on by ``timedelta(**delta)``; the new instant."""
+        self.at += timedelta(**delta)
+        return self.at
+
+
+T = TypeVar("T")
+
+
+def at_once(*calls: Callable[[], T]) -> list[T]:
+    """Run ``calls`` at the same moment, one thread each; every call's result, in order.
+
+    If any call raised, an exception group with every exception is raised, so no thread's failure is lost.
+    """
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], T]) -> T:
+        barrier.wait(timeout=60)
+        return call()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        futures = [pool.submit(run, call) for call in calls]
+    errors = [e for e in (f.exception() for f in futures) if e is not None]
+    if errors:
+        raise BaseExceptionGroup(f"{len(errors)} of {len(calls)} concurrent calls failed", errors)
+    return [f.result() for f in futures]
 
 
 @contextmanager

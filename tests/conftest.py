@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import pytest
 import requests
+import time_machine
 
 from bot.local_stack import free_port, local_env, settings_from_env
 from bot.runner import process_specs, wait_for_http
@@ -26,9 +27,44 @@ from bot.scratch_db import scratch_database
 from bot.settings import PROJECT_ROOT, Settings
 from bot.supervisor import Supervisor
 from bot.training import train
+from tests.clock_shift import parse_clock
 
 OUTPUT_DIR = PROJECT_ROOT / "test-output"
 POSTGRES_ADMIN_URL = os.environ.get("PRIVACYBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        metavar="INSTANT",
+        help="run the whole session with the wall clock moved to INSTANT (time-machine, ticking): "
+        "'2026-12-22T23:30 Europe/Berlin', '2027-03-28T01:30:00+01:00' or '+40d'. Child processes keep the real "
+        "clock: for them, see tests/clock_shift.py (faketime).",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    value = config.getoption("--clock", None)
+    if value:
+        traveller = time_machine.travel(parse_clock(value), tick=True)
+        traveller.start()
+        config.stash[_CLOCK] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_CLOCK, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if config.stash.get(_CLOCK, None) is None:
+        return None
+    moved = datetime.now().astimezone().isoformat(timespec="seconds")
+    return f"clock moved to {moved} (--clock {config.getoption('--clock')})"
+
+
+_CLOCK = pytest.StashKey[time_machine.travel]()
 
 
 class ManualClock:

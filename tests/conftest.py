@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -21,6 +21,7 @@ import pytest
 import requests
 import time_machine
 
+from bot.clock import TEST_OFFSET_VARIABLE
 from bot.local_stack import free_port, local_env, settings_from_env
 from bot.runner import process_specs, wait_for_http
 from bot.scratch_db import scratch_database
@@ -38,15 +39,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--clock",
         metavar="INSTANT",
         help="run the whole session with the wall clock moved to INSTANT (time-machine, ticking): "
-        "'2026-12-22T23:30 Europe/Berlin', '2027-03-28T01:30:00+01:00' or '+40d'. Child processes keep the real "
-        "clock: for them, see tests/clock_shift.py (faketime).",
+        "'2026-12-22T23:30 Europe/Berlin', '2027-03-28T01:30:00+01:00' or '+40d'. The servers the server tests "
+        "start move their clocks by the same offset (PRIVACYBOT_TEST_CLOCK_OFFSET).",
     )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     value = config.getoption("--clock", None)
     if value:
-        traveller = time_machine.travel(parse_clock(value), tick=True)
+        when = parse_clock(value)
+        config.stash[_OFFSET] = (when - datetime.now(UTC)).total_seconds()
+        traveller = time_machine.travel(when, tick=True)
         traveller.start()
         config.stash[_CLOCK] = traveller
 
@@ -65,6 +68,13 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 _CLOCK = pytest.StashKey[time_machine.travel]()
+_OFFSET = pytest.StashKey[float]()
+
+
+def clock_offset_env(config: pytest.Config) -> dict[str, str]:
+    """For servers started by a session with a moved clock: the variable that moves theirs alike."""
+    offset = config.stash.get(_OFFSET, None)
+    return {} if offset is None else {TEST_OFFSET_VARIABLE: f"{offset:.3f}"}
 
 
 class ManualClock:
@@ -253,7 +263,11 @@ def mailbox() -> Iterator[Mailbox]:
 
 @pytest.fixture(scope="session")
 def servers(
-    trained_model: Path, tmp_path_factory: pytest.TempPathFactory, output_dir: Path, mailbox: Mailbox
+    trained_model: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    output_dir: Path,
+    mailbox: Mailbox,
+    pytestconfig: pytest.Config,
 ) -> Iterator[Servers]:
     """The action server, the Rasa server and the worker, started once per test run on free ports."""
     from bot.services import prepare
@@ -268,6 +282,7 @@ def servers(
         messages_per_minute_per_client="100000",
     )
     settings = settings_from_env(env)
+    env |= clock_offset_env(pytestconfig)  # with --clock, the servers' clocks move too
     prepare(settings)
     log = output_dir / "servers.log"
     with log.open("w", encoding="utf-8") as out:

@@ -96,6 +96,7 @@ def erase_requester_conversations(service: TicketService, reference: str, actor:
         removed = erase_conversations(service.settings.tracker_store_url, senders)
         for t in related:
             t.conversation_id = None
+            t.updated_at = now
         erased = {"conversations": len(senders), "events": removed}
         audit(session, ticket, actor, "conversations_erased", None, erased, at=now)
     return removed
@@ -127,7 +128,7 @@ def anonymise_tickets(service: TicketService, closed_before: datetime, now: date
                 "conversation_id",
             ):
                 setattr(ticket, column, None)
-            ticket.anonymised_at = now
+            ticket.anonymised_at = ticket.updated_at = now
             audit(session, ticket, "retention", "anonymised", at=now)
     return len(due)
 

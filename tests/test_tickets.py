@@ -83,6 +83,8 @@ def test_filing_sets_reference_deadline_audit_and_queues_both_emails(service: Ti
     assert ticket.status == "open"
     stored, events = service.get(ticket.reference)
     assert stored.received_at == RECEIVED and stored.received_at.tzinfo is not None
+    assert stored.created_at == stored.updated_at == RECEIVED  # stamped by the service's clock
+    assert events[0].at == RECEIVED and {m.next_attempt_at for m in outbox(service)} == {RECEIVED}
     assert [e.action for e in events] == ["filed"]
     assert "jane.doe" not in str(events[0].after)  # no personal data in the audit log
     kinds = [(m.kind, m.recipient) for m in outbox(service)]
@@ -184,7 +186,8 @@ def test_list_filters_and_stats(service: TicketService) -> None:
     assert stats["per_right"]["access"]["median_days_to_close"] == 5.3  # 20 Nov 09:30 to 25 Nov 16:00 UTC
     late_close = datetime(2026, 12, 22, 9, tzinfo=UTC)  # the day after the deadline
     service.set_status(a, "completed", "dpo:alice", now=late_close)
-    assert service.get(a)[0].closed_at == late_close
+    closed, events = service.get(a)
+    assert closed.closed_at == closed.updated_at == events[-1].at == late_close
     assert service.stats(today=today)["per_right"]["erasure"]["on_time_rate"] == 0.0
 
 

@@ -78,7 +78,7 @@ class Ticket(Base):
     idempotency_key = Column(String(128), unique=True)
     anonymised_at = Column(UTCDateTime())
     created_at = Column(UTCDateTime(), nullable=False, default=system_clock)
-    updated_at = Column(UTCDateTime(), nullable=False, default=system_clock, onupdate=system_clock)
+    updated_at = Column(UTCDateTime(), nullable=False, default=system_clock)  # set by each change, from its clock
 
     events = relationship("AuditEvent", back_populates="ticket", order_by="AuditEvent.id")
 

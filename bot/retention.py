@@ -78,12 +78,15 @@ def erase_conversations(tracker_store_url: str, sender_ids: list[str]) -> int:
     return int(result.rowcount or 0)
 
 
-def erase_requester_conversations(service: TicketService, reference: str, actor: str, now: datetime) -> int:
+def erase_requester_conversations(
+    service: TicketService, reference: str, actor: str, now: datetime | None = None
+) -> int:
     """After a completed erasure: erase the assistant's conversations with this requester.
 
     The conversations are the ones of every ticket with the same email address or Telegram id.
     Their conversation ids are removed from those tickets; the audit log records the count only.
     """
+    now = now or service.clock()
     with transaction(service.factory) as session:
         ticket = session.execute(select(Ticket).where(Ticket.reference == reference)).scalar_one()
         same_person = [Ticket.id == ticket.id]

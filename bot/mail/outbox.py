@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.clock import system_clock
 from bot.mail.transport import Transport, as_bytes
 from bot.tickets.db import SessionFactory, transaction
 from bot.tickets.models import OutboxEmail
@@ -29,9 +30,10 @@ MAX_RETRY = timedelta(hours=1)
 
 
 def enqueue(
-    session: Session, message: EmailMessage, kind: str, ticket_id: int | None = None, *, now: datetime
+    session: Session, message: EmailMessage, kind: str, ticket_id: int | None = None, *, now: datetime | None = None
 ) -> OutboxEmail:
-    """Store ``message`` for sending from ``now`` on, in the caller's transaction."""
+    """Store ``message`` for sending from ``now`` (default: the system clock's) on, in the caller's transaction."""
+    now = now or system_clock()
     row = OutboxEmail(
         kind=kind,
         ticket_id=ticket_id,
@@ -68,11 +70,12 @@ def worker_id() -> str:
 def deliver_due(
     factory: SessionFactory,
     transport: Transport,
-    now: datetime,
+    now: datetime | None = None,
     claimer: str | None = None,
     limit: int = 50,
 ) -> DeliveryReport:
-    """Send every message due at ``now`` that this worker manages to claim."""
+    """Send every message due at ``now`` (default: the system clock's) that this worker manages to claim."""
+    now = now or system_clock()
     claimer = claimer or worker_id()
     report = DeliveryReport()
     with transaction(factory) as session:

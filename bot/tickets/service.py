@@ -77,13 +77,14 @@ def audit(
     after: dict[str, Any] | None = None,
     note: str | None = None,
     *,
-    at: datetime,
+    at: datetime | None = None,
 ) -> None:
-    """Append one event, which happened ``at``, to the ticket's audit log (no personal data in before/after)."""
+    """Append one event, which happened ``at`` (default: the system clock's now), to the ticket's audit log
+    (no personal data in before/after)."""
     session.add(
         AuditEvent(
             ticket_id=ticket.id,
-            at=at,
+            at=at or system_clock(),
             actor=actor,
             action=action,
             before=before,

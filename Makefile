@@ -56,6 +56,18 @@ test-fast: install
 ## test: everything — lint, Rasa data validation, training, unit, server and story tests
 test: install lint validate train
 	$(BIN)/pytest -q
+	$(MAKE) --no-print-directory test-clocks
+
+## test-clocks: the unit tests again with the clock moved (tests/conftest.py --clock); fails if any run fails
+CLOCKS := "2026-12-14T12:00 Europe/Berlin" "2026-12-22T23:30 Europe/Berlin" "2027-03-28T01:30 Europe/Berlin" \
+          "2027-03-28T03:30 Europe/Berlin" "2028-02-29T12:00 Europe/Berlin" "+40d"
+.PHONY: test-clocks
+test-clocks: install
+	@failed=""; for clock in $(CLOCKS); do \
+	  echo "== unit tests with the clock at $$clock"; \
+	  $(BIN)/pytest -m "not servers" -q --clock "$$clock" || failed="$$failed [$$clock]"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-clocks: failed with the clock at$$failed"; exit 1; fi
 
 ## eval-kb: retrieval accuracy, abstention and latency on the held-out question set
 eval-kb: install

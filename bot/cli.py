@@ -13,6 +13,7 @@ from typing import Any, TextIO
 import click
 
 from bot.bench import TARGETS as TARGET_NAMES
+from bot.clock import shift_for_tests
 from bot.inputs import clean_text
 from bot.settings import ConfigError, Settings, load_settings
 from bot.tickets_cli import register
@@ -45,6 +46,7 @@ def main(ctx: click.Context) -> None:
     Configuration comes from PRIVACYBOT_* environment variables and an optional .env file
     (see README, "Configuration").
     """
+    shift_for_tests()
     ctx.ensure_object(_Ctx)
 
 

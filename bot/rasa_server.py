@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 
+from bot.clock import shift_for_tests
 from bot.logs import install_redaction
 
 
 def main() -> None:
     """Install log redaction and the speed fix, then hand over to Rasa's CLI."""
+    shift_for_tests()
     install_redaction()
     logging.getLogger("alembic").setLevel(logging.WARNING)  # the channel's ticket database check
     from rasa.__main__ import main as rasa_main

@@ -22,7 +22,7 @@ from sqlalchemy import delete, or_, select
 
 from bot.tickets.db import engine_for, transaction
 from bot.tickets.lifecycle import CLOSED
-from bot.tickets.models import OutboxEmail, Ticket, VerificationChallenge, utcnow
+from bot.tickets.models import OutboxEmail, Ticket, VerificationChallenge
 from bot.tickets.service import TicketService, audit
 
 log = logging.getLogger(__name__)
@@ -78,12 +78,15 @@ def erase_conversations(tracker_store_url: str, sender_ids: list[str]) -> int:
     return int(result.rowcount or 0)
 
 
-def erase_requester_conversations(service: TicketService, reference: str, actor: str) -> int:
+def erase_requester_conversations(
+    service: TicketService, reference: str, actor: str, now: datetime | None = None
+) -> int:
     """After a completed erasure: erase the assistant's conversations with this requester.
 
     The conversations are the ones of every ticket with the same email address or Telegram id.
     Their conversation ids are removed from those tickets; the audit log records the count only.
     """
+    now = now or service.clock()
     with transaction(service.factory) as session:
         ticket = session.execute(select(Ticket).where(Ticket.reference == reference)).scalar_one()
         same_person = [Ticket.id == ticket.id]
@@ -96,12 +99,15 @@ def erase_requester_conversations(service: TicketService, reference: str, actor:
         removed = erase_conversations(service.settings.tracker_store_url, senders)
         for t in related:
             t.conversation_id = None
-        audit(session, ticket, actor, "conversations_erased", None, {"conversations": len(senders), "events": removed})
+            t.updated_at = now
+        erased = {"conversations": len(senders), "events": removed}
+        audit(session, ticket, actor, "conversations_erased", None, erased, at=now)
     return removed
 
 
-def anonymise_tickets(service: TicketService, closed_before: datetime) -> int:
-    """Anonymise closed tickets closed before ``closed_before``; how many."""
+def anonymise_tickets(service: TicketService, closed_before: datetime, now: datetime | None = None) -> int:
+    """Anonymise, at ``now``, the tickets closed before ``closed_before``; how many."""
+    now = now or service.clock()
     with transaction(service.factory) as session:
         due = (
             session.execute(
@@ -125,19 +131,19 @@ def anonymise_tickets(service: TicketService, closed_before: datetime) -> int:
                 "conversation_id",
             ):
                 setattr(ticket, column, None)
-            ticket.anonymised_at = utcnow()
-            audit(session, ticket, "retention", "anonymised")
+            ticket.anonymised_at = ticket.updated_at = now
+            audit(session, ticket, "retention", "anonymised", at=now)
     return len(due)
 
 
 def run_retention(service: TicketService, now: datetime | None = None) -> RetentionReport:
-    """Apply every retention rule once (safe to run from several workers at a time)."""
-    now = now or utcnow()
+    """Apply every retention rule as of ``now`` (safe to run from several workers at a time)."""
+    now = now or service.clock()
     settings = service.settings
     conversations_cutoff = now - timedelta(days=settings.tracker_retention_days)
     report = RetentionReport(
         conversations=purge_conversations(settings.tracker_store_url, conversations_cutoff),
-        tickets_anonymised=anonymise_tickets(service, now - timedelta(days=settings.ticket_retention_days)),
+        tickets_anonymised=anonymise_tickets(service, now - timedelta(days=settings.ticket_retention_days), now),
     )
     with transaction(service.factory) as session:
         report.emails = session.execute(

@@ -340,9 +340,9 @@ def subjects_import(ctx: click.Context, file: Path) -> None:
 
 def today_of(settings: Settings) -> date:
     """The controller's current date."""
-    from bot.tickets.models import utcnow
+    from bot.clock import system_clock
 
-    return settings.jurisdiction.local_date(utcnow())
+    return settings.jurisdiction.local_date(system_clock())
 
 
 def register(main: Any) -> None:

@@ -25,9 +25,10 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from bot.clock import Clock, system_clock
 from bot.settings import Settings
 from bot.tickets.db import SessionFactory, transaction
-from bot.tickets.models import DataSubject, VerificationChallenge, utcnow
+from bot.tickets.models import DataSubject, VerificationChallenge
 
 CODE_DIGITS = 6
 CODE_RE = re.compile(r"(?<!\d)(\d{3})[\s-]?(\d{3})(?!\d)")
@@ -94,11 +95,12 @@ def _latest(conv: str) -> Any:
 
 
 class Verifier:
-    """Issues and checks codes; state lives in the ticket database."""
+    """Issues and checks codes; state lives in the ticket database; ``clock`` says when "now" is."""
 
-    def __init__(self, settings: Settings, factory: SessionFactory):
+    def __init__(self, settings: Settings, factory: SessionFactory, clock: Clock = system_clock):
         self.settings = settings
         self.factory = factory
+        self.clock = clock
         self.keys = settings.verification_keys()  # {key id: secret}, current first
         self.current_key_id = next(iter(self.keys))
 
@@ -111,7 +113,7 @@ class Verifier:
 
     def start(self, sender_id: str, email: str, now: datetime | None = None) -> SendResult:
         """Issue a new code for ``email`` in this conversation, unless a limit says no."""
-        now = now or utcnow()
+        now = now or self.clock()
         conv = conversation_key(sender_id)
         address = self.address_hash(email)
         hour_ago = now - timedelta(hours=1)
@@ -166,7 +168,7 @@ class Verifier:
 
     def check(self, sender_id: str, code: str, now: datetime | None = None) -> CheckResult:
         """Check a code attempt against the conversation's latest challenge."""
-        now = now or utcnow()
+        now = now or self.clock()
         conv = conversation_key(sender_id)
         with transaction(self.factory) as session:
             challenge = session.execute(_latest(conv).with_for_update()).scalar_one_or_none()
@@ -244,7 +246,7 @@ class Verifier:
     def expects_codes(self, sender_id: str, now: datetime | None = None) -> bool:
         """Whether a code was sent in this conversation within the last hour: then every code-looking
         reply is treated as an attempt and never reaches the assistant."""
-        now = now or utcnow()
+        now = now or self.clock()
         with transaction(self.factory) as session:
             recent = session.execute(
                 select(func.count())

@@ -7,11 +7,11 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.clock import Clock, system_clock
 from bot.mail.outbox import deliver_due, worker_id
 from bot.mail.transport import Transport, transport_for
 from bot.retention import RetentionReport, run_retention
 from bot.settings import Settings
-from bot.tickets.models import utcnow
 from bot.tickets.reminders import run_reminders
 from bot.tickets.service import TicketService
 
@@ -31,18 +31,19 @@ class RoundReport:
 
 
 class Worker:
-    """Reminders and email delivery for one ticket database."""
+    """Reminders and email delivery for one ticket database; ``clock`` says when "now" is."""
 
-    def __init__(self, settings: Settings, transport: Transport | None = None):
+    def __init__(self, settings: Settings, transport: Transport | None = None, clock: Clock = system_clock):
         self.settings = settings
-        self.service = TicketService(settings)
+        self.clock = clock
+        self.service = TicketService(settings, clock=clock)
         self.transport = transport or transport_for(settings)
         self.name = worker_id()
         self._retention_at: datetime | None = None
 
     def run_once(self, now: datetime | None = None) -> RoundReport:
-        """One round: queue due reminders, send what is due, apply retention (hourly)."""
-        now = now or utcnow()
+        """One round at ``now``: queue due reminders, send what is due, apply retention (hourly)."""
+        now = now or self.clock()
         reminders = run_reminders(self.service, now)
         delivered = deliver_due(self.service.factory, self.transport, now, self.name)
         retention = None

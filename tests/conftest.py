@@ -4,28 +4,116 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import requests
+import time_machine
 
+from bot.clock import TEST_OFFSET_VARIABLE
 from bot.local_stack import free_port, local_env, settings_from_env
 from bot.runner import process_specs, wait_for_http
 from bot.scratch_db import scratch_database
 from bot.settings import PROJECT_ROOT, Settings
 from bot.supervisor import Supervisor
 from bot.training import train
+from tests.clock_shift import parse_clock
 
 OUTPUT_DIR = PROJECT_ROOT / "test-output"
 POSTGRES_ADMIN_URL = os.environ.get("PRIVACYBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        metavar="INSTANT",
+        help="run the whole session with the wall clock moved to INSTANT (time-machine, ticking): "
+        "'2026-12-22T23:30 Europe/Berlin', '2027-03-28T01:30:00+01:00' or '+40d'. The servers the server tests "
+        "start move their clocks by the same offset (PRIVACYBOT_TEST_CLOCK_OFFSET).",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    value = config.getoption("--clock", None)
+    if value:
+        when = parse_clock(value)
+        config.stash[_OFFSET] = (when - datetime.now(UTC)).total_seconds()
+        traveller = time_machine.travel(when, tick=True)
+        traveller.start()
+        config.stash[_CLOCK] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_CLOCK, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if config.stash.get(_CLOCK, None) is None:
+        return None
+    moved = datetime.now().astimezone().isoformat(timespec="seconds")
+    return f"clock moved to {moved} (--clock {config.getoption('--clock')})"
+
+
+_CLOCK = pytest.StashKey[time_machine.travel]()
+_OFFSET = pytest.StashKey[float]()
+
+
+def clock_offset_env(config: pytest.Config) -> dict[str, str]:
+    """For servers started by a session with a moved clock: the variable that moves theirs alike."""
+    offset = config.stash.get(_OFFSET, None)
+    return {} if offset is None else {TEST_OFFSET_VARIABLE: f"{offset:.3f}"}
+
+
+class ManualClock:
+    """A clock (``bot.clock.Clock``) that stands still at ``at`` until the test moves it."""
+
+    def __init__(self, at: datetime):
+        if at.utcoffset() is None:
+            raise ValueError("a clock needs an aware instant")
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def move(self, **delta: float) -> datetime:
+        """Move on by ``timedelta(**delta)``; the new instant."""
+        self.at += timedelta(**delta)
+        return self.at
+
+
+T = TypeVar("T")
+
+
+def at_once(*calls: Callable[[], T]) -> list[T]:
+    """Run ``calls`` at the same moment, one thread each; every call's result, in order.
+
+    If any call raised, an exception group with every exception is raised, so no thread's failure is lost.
+    """
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], T]) -> T:
+        barrier.wait(timeout=60)
+        return call()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        futures = [pool.submit(run, call) for call in calls]
+    errors = [e for e in (f.exception() for f in futures) if e is not None]
+    if errors:
+        raise BaseExceptionGroup(f"{len(errors)} of {len(calls)} concurrent calls failed", errors)
+    return [f.result() for f in futures]
 
 
 @contextmanager
@@ -184,7 +272,11 @@ def mailbox() -> Iterator[Mailbox]:
 
 @pytest.fixture(scope="session")
 def servers(
-    trained_model: Path, tmp_path_factory: pytest.TempPathFactory, output_dir: Path, mailbox: Mailbox
+    trained_model: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    output_dir: Path,
+    mailbox: Mailbox,
+    pytestconfig: pytest.Config,
 ) -> Iterator[Servers]:
     """The action server, the Rasa server and the worker, started once per test run on free ports."""
     from bot.services import prepare
@@ -199,6 +291,7 @@ def servers(
         messages_per_minute_per_client="100000",
     )
     settings = settings_from_env(env)
+    env |= clock_offset_env(pytestconfig)  # with --clock, the servers' clocks move too
     prepare(settings)
     log = output_dir / "servers.log"
     with log.open("w", encoding="utf-8") as out:

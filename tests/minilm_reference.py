@@ -1,4 +1,7 @@
-"""all-MiniLM-L6-v2's encoder layers written out in numpy: the reference the ONNX graph is checked against."""
+"""all-MiniLM-L6-v2's encoder layers written out in numpy: the reference the ONNX graph is checked against.
+
+Nothing here comes from the code under test (bot/kb) but the location of the weights.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,18 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import erf
 
-from bot.kb.embed import _layer_norm, model_dir
+from bot.kb.embed import model_dir
 
 Array = NDArray[np.float32]
+BERT_LAYER_NORM_EPS = 1e-12  # BertConfig.layer_norm_eps of all-MiniLM-L6-v2
+
+
+def layer_norm(x: Array, gamma: Array, beta: Array) -> Array:
+    """LayerNorm over the hidden axis, in float64: (x - mean) / sqrt(biased variance + eps) * gamma + beta."""
+    x64 = x.astype(np.float64)
+    centred = x64 - x64.mean(axis=-1, keepdims=True)
+    normed = centred / np.sqrt(np.var(x64, axis=-1, keepdims=True) + BERT_LAYER_NORM_EPS)
+    return (normed * gamma + beta).astype(np.float32)
 
 
 def reference_pooled(x: Array, heads: int = 12, layers: int = 6) -> Array:
@@ -33,14 +45,14 @@ def reference_pooled(x: Array, heads: int = 12, layers: int = 6) -> Array:
         scores = q @ k.transpose(0, 2, 1) / math.sqrt(size)
         scores = np.exp(scores - scores.max(-1, keepdims=True))
         context = ((scores / scores.sum(-1, keepdims=True)) @ v).transpose(1, 0, 2).reshape(n, d)
-        x = _layer_norm(
+        x = layer_norm(
             linear(context, f"{p}.attention.output.dense") + x,
             w[f"{p}.attention.output.LayerNorm.weight"],
             w[f"{p}.attention.output.LayerNorm.bias"],
         )
         hidden = linear(x, f"{p}.intermediate.dense")
         hidden = 0.5 * hidden * (1.0 + erf(hidden / math.sqrt(2.0)))
-        x = _layer_norm(
+        x = layer_norm(
             linear(hidden, f"{p}.output.dense") + x,
             w[f"{p}.output.LayerNorm.weight"],
             w[f"{p}.output.LayerNorm.bias"],

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.balancer import haproxy_binary, write_haproxy_config
+from bot.balancer import haproxy_binary, stats_socket, write_haproxy_config
 from bot.cli import main
 from bot.runner import ClusterConfigError, check_cluster, process_specs, rasa_environment
 from bot.settings import Settings
@@ -26,6 +26,7 @@ def test_generated_haproxy_config_is_valid_for_haproxy(settings_for: Callable[..
     text = path.read_text()
     assert "server rasa1 127.0.0.1:6001 check" in text and "server rasa2 127.0.0.1:6002 check" in text
     assert f"bind {settings.host}:{settings.rasa_port}" in text
+    assert f'stats socket "{stats_socket(settings)}" mode 600 level user' in text  # tells which replica served
     checked = subprocess.run([haproxy_binary(), "-c", "-f", str(path)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 

@@ -6,6 +6,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -13,6 +14,7 @@ import redis
 
 from bot.channels.limits import MAX_TRACKED_KEYS, Gate, RateLimiter, parse_message_body
 from bot.channels.rest import client_address
+from tests.conftest import ManualClock
 
 
 def body(**fields: object) -> bytes:
@@ -89,13 +91,16 @@ def prefix() -> Iterator[str]:
 
 
 def test_replicas_share_one_budget_through_redis(prefix: str) -> None:
-    replica1 = Gate(per_sender=100, per_client=5, redis_url=REDIS_URL, prefix=prefix)
-    replica2 = Gate(per_sender=100, per_client=5, redis_url=REDIS_URL, prefix=prefix)
+    clock = ManualClock(datetime(2026, 11, 26, 12, 0, 30, tzinfo=UTC))  # all six within one minute's window
+    replica1 = Gate(per_sender=100, per_client=5, redis_url=REDIS_URL, prefix=prefix, clock=clock)
+    replica2 = Gate(per_sender=100, per_client=5, redis_url=REDIS_URL, prefix=prefix, clock=clock)
     results = [
         (replica1 if i % 2 else replica2).admit(body(sender=f"s{i}", message="hi"), "203.0.113.9") for i in range(6)
     ]
     assert results[:5] == [None] * 5
-    assert results[5] is not None and results[5].status == 429
+    assert results[5] is not None and results[5].status == 429 and results[5].retry_after == 31
+    clock.move(seconds=30)  # the next minute: a new budget, on both replicas
+    assert replica2.admit(body(sender="s6", message="hi"), "203.0.113.9") is None
     stored = [k.decode() for k in redis.Redis.from_url(REDIS_URL).scan_iter(f"{prefix}*")]
     assert stored and not any("203.0.113.9" in k or "s1" in k.split(":")[-1] for k in stored)  # hashed keys only
 

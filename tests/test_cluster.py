@@ -7,9 +7,12 @@ mid-conversation and checks that the conversation goes on and files exactly one 
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import secrets
 import signal
+import socket
 import threading
 import time
 import uuid
@@ -23,6 +26,7 @@ import redis
 import requests
 import sqlalchemy as sa
 
+from bot.balancer import stats_socket
 from bot.local_stack import free_port, local_env, settings_from_env
 from bot.runner import process_specs, wait_for_http
 from bot.settings import Settings
@@ -54,6 +58,16 @@ class Cluster:
     def tickets_of(self, sender: str) -> list[Ticket]:
         with transaction(session_factory(self.settings.database_url)) as session:
             return list(session.execute(sa.select(Ticket).where(Ticket.conversation_id == sender)).scalars())
+
+    def served(self) -> dict[str, int]:
+        """How many requests HAProxy has passed to each replica so far (from its statistics socket)."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(10)
+            conn.connect(str(stats_socket(self.settings)))
+            conn.sendall(b"show stat\n")
+            data = b"".join(iter(lambda: conn.recv(65536), b""))
+        rows = csv.DictReader(io.StringIO(data.decode().removeprefix("# ")))
+        return {r["svname"]: int(r["stot"]) for r in rows if r["pxname"] == "rest" and r["svname"] != "BACKEND"}
 
     def kill(self, name: str) -> int:
         """SIGKILL a process (and its group); return its pid."""
@@ -147,14 +161,20 @@ def request_to_code(chat: Conversation, email: str) -> None:
 
 def test_kill_9_of_a_replica_mid_conversation_loses_nothing(cluster: Cluster, mailbox: Mailbox) -> None:
     chat, email = cluster.conversation(), address()
+    before = cluster.served()
     assert "(Art. 15 GDPR)" in chat.say_text("what personal data do you hold about me? I want a copy")
-    killed = cluster.kill("rasa1")
-    assert "email address" in chat.say_text("yes")  # served by rasa2, with the state rasa1 left
+    after = cluster.served()
+    [replica] = [name for name in after if after[name] > before.get(name, 0)]  # the one that served it
+    [other] = [name for name in after if name != replica]
+    killed = cluster.kill(replica)
+    assert "email address" in chat.say_text("yes")  # served by the other, with the state the killed one left
     assert "6-digit code" in chat.say_text(email)
     reply = chat.say_text(mailbox.latest_code(email))
     assert "filed with reference" in reply
     assert len(cluster.tickets_of(chat.sender)) == 1
-    cluster.wait_restarted("rasa1", killed, f"http://127.0.0.1:{cluster.ports[0]}/")
+    assert cluster.served()[other] >= after[other] + 3  # the rest of the conversation went to the other replica
+    port = cluster.ports[int(replica.removeprefix("rasa")) - 1]
+    cluster.wait_restarted(replica, killed, f"http://127.0.0.1:{port}/")
     assert "Hi" in chat.say_text("hello")  # both replicas serve again
     assert "Hi" in chat.say_text("hello")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
@@ -15,8 +14,8 @@ from bot.tickets.db import engine_for, transaction
 from bot.tickets.models import OutboxEmail
 from bot.tickets.service import TicketService
 from bot.worker import Worker
-from tests.conftest import Mailbox
-from tests.test_tickets import request
+from tests.conftest import Mailbox, ManualClock, at_once
+from tests.test_tickets import RECEIVED, request
 
 
 def smtp_settings(settings_for: Callable[..., Settings], db_url: str, port: int) -> Settings:
@@ -36,25 +35,32 @@ def test_smtp_down_for_a_while_sends_everything_once_when_back(
 ) -> None:
     box = Mailbox()  # its port is chosen but nothing listens yet: the SMTP server is down
     settings = smtp_settings(settings_for, db_url, box.port)
-    worker = Worker(settings)
+    worker = Worker(settings, clock=ManualClock(RECEIVED))  # filed on Friday 20 Nov 2026, 10:30 in Hamburg
     worker.service.file(request())
-    now = datetime.now(UTC) + timedelta(seconds=1)
+    now = RECEIVED + timedelta(seconds=1)  # due 21 Dec: no reminder yet; before the 23:00 digest
     first = worker.run_once(now)
-    assert (first.sent, first.failed) == (0, 2)
+    assert (first.reminders, first.sent, first.failed) == (0, 0, 2)
     assert worker.run_once(now + timedelta(seconds=5)).sent == 0  # still backing off
     box.controller.start()
     try:
         back = worker.run_once(now + backoff(1) + timedelta(seconds=1))
-        assert (back.sent, back.failed) == (2, 0)
+        assert (back.reminders, back.sent, back.failed) == (0, 2, 0)
         later = worker.run_once(now + timedelta(hours=3))
-        assert later.sent == later.reminders  # only what that round queued (the digest, if its hour came)
-        subjects = sorted(str(m["Subject"]) for m in box.messages if "digest" not in str(m["Subject"]))
+        assert (later.reminders, later.sent, later.failed) == (0, 0, 0)  # nothing is sent twice
+        subjects = sorted(str(m["Subject"]) for m in box.messages)
         assert len(subjects) == 2 and len(set(subjects)) == 2  # the DPO's ticket email and the receipt, once each
+        evening = worker.run_once(datetime(2026, 11, 20, 22, 0, tzinfo=UTC))  # 23:00 in Hamburg: the digest
+        assert (evening.reminders, evening.sent, evening.failed) == (1, 1, 0)
+        assert "digest 2026-11-20: 1 open" in str(box.messages[-1]["Subject"])
     finally:
         box.controller.stop()
     with transaction(worker.service.factory) as session:
-        rows = session.execute(sa.select(OutboxEmail).where(OutboxEmail.kind != "digest")).scalars().all()
-    assert [r.status for r in rows] == ["sent", "sent"] and all(r.attempts == 2 for r in rows)
+        rows = session.execute(sa.select(OutboxEmail).order_by(OutboxEmail.id)).scalars().all()
+    assert [(r.kind, r.status, r.attempts) for r in rows] == [
+        ("dpo_new_ticket", "sent", 2),
+        ("acknowledgement", "sent", 2),
+        ("digest", "sent", 1),
+    ]
 
 
 def test_two_worker_processes_send_each_reminder_once_over_real_smtp(
@@ -64,27 +70,19 @@ def test_two_worker_processes_send_each_reminder_once_over_real_smtp(
     box.controller.start()
     try:
         settings = smtp_settings(settings_for, db_url, box.port)
-        service = TicketService(settings)
+        service = TicketService(settings, clock=ManualClock(RECEIVED))
         for _ in range(4):
             service.file(request(requester_email=None))
-        when = datetime(2026, 12, 19, 10, tzinfo=UTC)  # 2 days before the tickets' due date
-        workers = [Worker(settings), Worker(settings)]
-        barrier = threading.Barrier(2)
-
-        def round_(worker: Worker) -> None:
-            barrier.wait()
-            worker.run_once(max(when, datetime.now(UTC)) + timedelta(seconds=1))
-
-        threads = [threading.Thread(target=round_, args=(w,)) for w in workers]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        when = datetime(2026, 12, 19, 10, tzinfo=UTC)  # 11:00 in Hamburg, 2 days before the tickets' due date
+        workers = [Worker(settings, clock=ManualClock(when)), Worker(settings, clock=ManualClock(when))]
+        first, second = at_once(*[w.run_once for w in workers])  # raises if either round failed
     finally:
         box.controller.stop()
+    assert first.reminders + second.reminders == 4  # each reminder queued by one of them
+    assert first.sent + second.sent == 8 and first.failed == second.failed == 0
     subjects = [str(message_from_bytes(m.as_bytes(), policy=policy.default)["Subject"]) for m in box.messages]
-    subjects = [s for s in subjects if "digest" not in s]  # past `when`, a round after 23:00 adds the digest
     assert len(subjects) == 8 and len(set(subjects)) == 8  # 4 ticket emails + 4 reminders, none twice
+    assert sum("due in 2 days" in s for s in subjects) == 4
 
 
 def test_terminated_connections_of_the_ticket_database_are_replaced(

@@ -7,7 +7,7 @@ import re
 import sqlite3
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -41,6 +41,16 @@ def start_erasure(chat: Conversation, email: str) -> str:
     asked = chat.say_text("yes")
     assert "one-time code" in asked and "email address" in asked
     return chat.say_text(email)
+
+
+def age_code(servers: Servers, sender: str, age: timedelta) -> None:
+    """Make the conversation's code older by ``age``, on the servers' own clock (issued and expiring earlier)."""
+    with transaction(session_factory(servers.settings.database_url)) as session:
+        [challenge] = session.execute(
+            sa.select(VerificationChallenge).where(VerificationChallenge.conversation == conversation_key(sender))
+        ).scalars()
+        challenge.created_at -= age
+        challenge.expires_at -= age
 
 
 def tracker_events(servers: Servers, sender: str) -> str:
@@ -95,17 +105,10 @@ def test_expired_code_offers_a_new_one(servers: Servers, mailbox: Mailbox) -> No
     chat, email = servers.conversation(), address()
     start_erasure(chat, email)
     old = mailbox.latest_code(email)
-    factory = session_factory(servers.settings.database_url)
-    with transaction(factory) as session:  # the clock moves on: the code is 11 minutes old
-        session.execute(
-            sa.update(VerificationChallenge)
-            .where(VerificationChallenge.conversation == conversation_key(chat.sender))
-            .values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
-        )
+    age_code(servers, chat.sender, timedelta(minutes=11))  # valid for 10 minutes
     reply = chat.say(old)
     assert reply[0]["text"] == "That code has expired. Shall I send you a new one?"
     assert buttons(reply) == [{"title": "Send a new code", "payload": "/resend_code"}]
-    time.sleep(3.2)  # the test cooldown is 3 s
     assert "I've sent a 6-digit code" in chat.say_text("/resend_code")
     new = mailbox.latest_code(email, count=2)
     assert "filed with reference" in chat.say_text(new)
@@ -117,7 +120,7 @@ def test_resend_cooldown(servers: Servers, mailbox: Mailbox) -> None:
     mailbox.latest_code(email)
     assert "Please wait" in chat.say_text("send me a new code")
     assert len(mailbox.to(email)) == 1
-    time.sleep(3.2)
+    age_code(servers, chat.sender, timedelta(seconds=4))  # the test cooldown is 3 s
     assert "I've sent a 6-digit code" in chat.say_text("send me a new code")
     second = mailbox.latest_code(email, count=2)
     assert "filed with reference" in chat.say_text(second)

@@ -19,6 +19,7 @@ from bot.tickets.db import transaction
 from bot.tickets.models import AuditEvent, OutboxEmail, Ticket, VerificationChallenge
 from bot.tickets.service import TicketService
 from bot.tracker_store import ResilientSQLTrackerStore
+from tests.conftest import ManualClock
 from tests.test_tickets import Recorder, request
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -26,7 +27,8 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def service(db_url: str, settings_for: Callable[..., Settings]) -> TicketService:
-    return TicketService(settings_for(database_url=db_url, tracker_store_url=db_url))
+    """The register with its clock standing at NOW."""
+    return TicketService(settings_for(database_url=db_url, tracker_store_url=db_url), clock=ManualClock(NOW))
 
 
 def remember(url: str, sender: str, *times: datetime) -> None:
@@ -73,11 +75,11 @@ def test_retention_before_rasa_created_its_table_does_nothing(
 def test_closed_tickets_are_anonymised_after_the_accountability_period(service: TicketService) -> None:
     closed = service.file(request(conversation_id="conv-1"))
     still_open = service.file(request(requester_email="open@example.org"))
-    service.set_status(closed.reference, "rejected", "dpo", reason="excessive")
-    assert anonymise_tickets(service, datetime.now(UTC) - timedelta(days=1)) == 0  # not yet
-    assert anonymise_tickets(service, datetime.now(UTC) + timedelta(days=1)) == 1
+    service.set_status(closed.reference, "rejected", "dpo", reason="excessive")  # at NOW
+    assert anonymise_tickets(service, NOW - timedelta(days=1)) == 0  # not yet
+    assert anonymise_tickets(service, NOW + timedelta(days=1), now=NOW + timedelta(days=2)) == 1
     ticket, audit = service.get(closed.reference)
-    assert ticket.anonymised_at is not None
+    assert ticket.anonymised_at == NOW + timedelta(days=2)
     assert (ticket.requester_email, ticket.request_text, ticket.conversation_id) == (None, None, None)
     assert ticket.rights == ["erasure"] and ticket.status == "rejected"  # accountability facts stay
     assert audit[-1].action == "anonymised"
@@ -87,7 +89,7 @@ def test_closed_tickets_are_anonymised_after_the_accountability_period(service: 
 def test_completed_erasure_erases_the_requesters_conversations(service: TicketService) -> None:
     url = service.settings.tracker_store_url
     for sender in ("web-a", "web-b", "someone-else"):
-        remember(url, sender, datetime.now(UTC))
+        remember(url, sender, NOW - timedelta(minutes=5))
     erasure = service.file(request(conversation_id="web-a", requester_email="Jane.Doe@example.com"))
     service.file(request(rights=["access"], conversation_id="web-b", idempotency_key="k2"))
     service.set_status(erasure.reference, "completed", "dpo")
@@ -101,15 +103,15 @@ def test_completed_erasure_erases_the_requesters_conversations(service: TicketSe
 
 def test_access_completion_erases_nothing(service: TicketService) -> None:
     url = service.settings.tracker_store_url
-    remember(url, "web-c", datetime.now(UTC))
+    remember(url, "web-c", NOW - timedelta(minutes=5))
     access = service.file(request(rights=["access"], conversation_id="web-c"))
     service.set_status(access.reference, "completed", "dpo")
     assert senders(url) == {"web-c"}
 
 
 def test_sent_emails_and_used_codes_do_not_outlive_their_purpose(service: TicketService) -> None:
-    service.file(request())
-    deliver_due(service.factory, Recorder(), datetime.now(UTC) + timedelta(seconds=1))
+    service.file(request())  # filed at NOW
+    deliver_due(service.factory, Recorder(), NOW + timedelta(seconds=1))
     with transaction(service.factory) as session:
         session.add(
             VerificationChallenge(
@@ -118,12 +120,13 @@ def test_sent_emails_and_used_codes_do_not_outlive_their_purpose(service: Ticket
                 key_id="k",
                 code_hash="h" * 64,
                 status="used",
-                created_at=datetime.now(UTC),
-                expires_at=datetime.now(UTC),
+                created_at=NOW,
+                expires_at=NOW + timedelta(minutes=10),
             )
         )
-    assert run_retention(service, datetime.now(UTC) + timedelta(days=2)).challenges == 1
-    report = run_retention(service, datetime.now(UTC) + timedelta(days=31))
+    assert run_retention(service, NOW + timedelta(hours=23)).challenges == 0  # kept for a day
+    assert run_retention(service, NOW + timedelta(days=2)).challenges == 1
+    report = run_retention(service, NOW + timedelta(days=31))
     assert report.emails == 2
     with transaction(service.factory) as session:
         assert session.execute(sa.select(sa.func.count()).select_from(OutboxEmail)).scalar() == 0

@@ -18,6 +18,14 @@ def _spec(name: str, code: str) -> ProcessSpec:
     return ProcessSpec(name, [PY, "-c", code])
 
 
+def wait_for_line(out: io.StringIO, line: str, timeout: float = 30) -> None:
+    """Until the supervisor has passed on ``line`` (a child's ready line), at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not any(x.endswith(line) for x in out.getvalue().splitlines()):
+        assert time.monotonic() < deadline, f"no line {line!r} within {timeout}s: {out.getvalue()!r}"
+        time.sleep(0.02)
+
+
 def test_crash_of_one_process_is_reported_and_stops_the_others() -> None:
     out = io.StringIO()
     sup = Supervisor(
@@ -68,7 +76,7 @@ def test_process_ignoring_sigterm_is_killed_after_grace() -> None:
     out = io.StringIO()
     sup = Supervisor([_spec("stubborn", code)], out=out, grace=1)
     sup.start()
-    time.sleep(0.8)
+    wait_for_line(out, "| ready")  # SIGTERM is ignored from here on
     sup.stop_all()
     assert sup.procs["stubborn"].poll() is not None
     assert "did not stop within 1s; killing it" in out.getvalue()
@@ -89,7 +97,7 @@ def test_replica_marked_restart_is_started_again_after_kill_9() -> None:
     waiter = threading.Thread(target=sup.wait)
     waiter.start()
     first = sup.procs["replica"].pid
-    time.sleep(0.3)
+    wait_for_line(out, "| up")
     os.kill(first, signal.SIGKILL)
     deadline = time.monotonic() + 10
     while sup.procs["replica"].pid == first and time.monotonic() < deadline:

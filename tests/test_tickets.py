@@ -16,16 +16,18 @@ from bot.mail.outbox import backoff, deliver_due
 from bot.settings import Settings
 from bot.tickets.db import downgrade, engine_for, session_factory, transaction, upgrade
 from bot.tickets.lifecycle import Status, TransitionError, check_transition
-from bot.tickets.models import AuditEvent, OutboxEmail, ReminderLog, utcnow
+from bot.tickets.models import AuditEvent, OutboxEmail, ReminderLog
 from bot.tickets.reminders import run_reminders
 from bot.tickets.service import NewRequest, TicketService
+from tests.conftest import ManualClock, at_once
 
 RECEIVED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)  # a Friday; due Monday 21 December 2026
 
 
 @pytest.fixture
 def service(db_url: str, settings_for: Callable[..., Settings]) -> TicketService:
-    return TicketService(settings_for(database_url=db_url, digest_hour=23))
+    """The register with its clock standing at RECEIVED: requests are filed the moment they arrive."""
+    return TicketService(settings_for(database_url=db_url, digest_hour=23), clock=ManualClock(RECEIVED))
 
 
 def request(**overrides: Any) -> NewRequest:
@@ -81,6 +83,8 @@ def test_filing_sets_reference_deadline_audit_and_queues_both_emails(service: Ti
     assert ticket.status == "open"
     stored, events = service.get(ticket.reference)
     assert stored.received_at == RECEIVED and stored.received_at.tzinfo is not None
+    assert stored.created_at == stored.updated_at == RECEIVED  # stamped by the service's clock
+    assert events[0].at == RECEIVED and {m.next_attempt_at for m in outbox(service)} == {RECEIVED}
     assert [e.action for e in events] == ["filed"]
     assert "jane.doe" not in str(events[0].after)  # no personal data in the audit log
     kinds = [(m.kind, m.recipient) for m in outbox(service)]
@@ -104,41 +108,21 @@ def test_unknown_right_or_channel_is_refused(service: TicketService) -> None:
 
 
 def test_tickets_filed_at_the_same_moment_get_distinct_references(service: TicketService) -> None:
-    references: list[str] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(8)
+    def file_one() -> str:
+        return str(service.file(request(requester_email=None)).reference)
 
-    def file_one() -> None:
-        try:
-            barrier.wait()
-            references.append(service.file(request(requester_email=None)).reference)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=file_one) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
-    assert len(references) == 8 and len(set(references)) == 8
+    references = at_once(*[file_one] * 8)
+    assert len(set(references)) == 8
+    assert sorted(references) == sorted(t.reference for t in service.find())
 
 
 def test_same_idempotency_key_files_once(service: TicketService) -> None:
-    results: list[str] = []
-    barrier = threading.Barrier(4)
+    def file_one() -> str:
+        return str(service.file(request(idempotency_key="conv-1:request-1")).reference)
 
-    def file_one() -> None:
-        barrier.wait()
-        results.append(service.file(request(idempotency_key="conv-1:request-1")).reference)
-
-    threads = [threading.Thread(target=file_one) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(set(results)) == 1
-    assert len(service.find()) == 1
+    references = at_once(file_one, file_one, file_one, file_one)  # raises if any of the four callers failed
+    [ticket] = service.find()
+    assert references == [ticket.reference] * 4  # every caller got the one ticket
     assert len(outbox(service)) == 2
 
 
@@ -191,7 +175,7 @@ def test_list_filters_and_stats(service: TicketService) -> None:
     a = service.file(request()).reference
     late = service.file(request(received_at=datetime(2026, 10, 1, 10, tzinfo=UTC))).reference  # due 2 Nov
     c = service.file(request(rights=["access"])).reference
-    service.set_status(c, "completed", "dpo:alice")
+    service.set_status(c, "completed", "dpo:alice", now=datetime(2026, 11, 25, 16, tzinfo=UTC))  # due 21 Dec
     today = date(2026, 11, 26)
     assert [t.reference for t in service.find(overdue=True, today=today)] == [late]
     assert [t.reference for t in service.find(due_within=30, today=today)][-1] == a
@@ -199,6 +183,12 @@ def test_list_filters_and_stats(service: TicketService) -> None:
     stats = service.stats(today=today)
     assert stats["total"] == 3 and stats["per_right"]["erasure"]["overdue_open"] == 1
     assert stats["per_right"]["access"]["on_time_rate"] == 1.0
+    assert stats["per_right"]["access"]["median_days_to_close"] == 5.3  # 20 Nov 09:30 to 25 Nov 16:00 UTC
+    late_close = datetime(2026, 12, 22, 9, tzinfo=UTC)  # the day after the deadline
+    service.set_status(a, "completed", "dpo:alice", now=late_close)
+    closed, events = service.get(a)
+    assert closed.closed_at == closed.updated_at == events[-1].at == late_close
+    assert service.stats(today=today)["per_right"]["erasure"]["on_time_rate"] == 0.0
 
 
 def test_reminders_with_a_controlled_clock_are_sent_once(service: TicketService) -> None:
@@ -228,7 +218,7 @@ def test_worker_that_was_down_catches_up_with_the_most_urgent_reminder(service: 
 
 
 def test_daily_digest_once_per_day_after_its_hour(db_url: str, settings_for: Callable[..., Settings]) -> None:
-    service = TicketService(settings_for(database_url=db_url, digest_hour=8))
+    service = TicketService(settings_for(database_url=db_url, digest_hour=8), clock=ManualClock(RECEIVED))
     service.file(request())
     assert run_reminders(service, datetime(2026, 11, 26, 6, 59, tzinfo=UTC)).queued == []  # 07:59 in Hamburg
     assert run_reminders(service, datetime(2026, 11, 26, 7, 0, tzinfo=UTC)).queued == ["digest:2026-11-26"]
@@ -240,21 +230,19 @@ def test_daily_digest_once_per_day_after_its_hour(db_url: str, settings_for: Cal
 def test_two_workers_send_each_reminder_exactly_once(service: TicketService) -> None:
     for _ in range(5):
         service.file(request(requester_email=None))
-    when = datetime(2026, 12, 19, 10, tzinfo=UTC)
-    barrier = threading.Barrier(2)
+    when = datetime(2026, 12, 19, 10, tzinfo=UTC)  # 11:00 in Hamburg, 2 days before the due date
     transport = Recorder()
 
-    def worker() -> None:
-        mine = TicketService(service.settings)
-        barrier.wait()
-        run_reminders(mine, when)
-        deliver_due(mine.factory, transport, max(when, utcnow()) + timedelta(seconds=1))
+    def worker() -> tuple[list[str], tuple[int, int]]:
+        mine = TicketService(service.settings, clock=ManualClock(when))
+        queued = run_reminders(mine, when).queued
+        delivered = deliver_due(mine.factory, transport, when + timedelta(seconds=1))
+        return queued, (delivered.sent, delivered.failed)
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    rounds = at_once(worker, worker)
+    queued = [key for keys, _ in rounds for key in keys]
+    assert len(queued) == 5 and len(set(queued)) == 5  # between them, each reminder queued by one worker
+    assert sum(sent for _, (sent, _) in rounds) == 10 and all(failed == 0 for _, (_, failed) in rounds)
     with transaction(service.factory) as session:
         logged = session.execute(sa.select(sa.func.count()).select_from(ReminderLog)).scalar()
     assert logged == 5
@@ -268,7 +256,7 @@ def test_outbox_retries_until_delivered_and_loses_nothing(service: TicketService
     service.file(request())
     transport = Recorder()
     transport.fail = True
-    now = utcnow() + timedelta(seconds=1)
+    now = RECEIVED + timedelta(seconds=1)  # just after filing
     report = deliver_due(service.factory, transport, now)
     assert (report.sent, report.failed) == (0, 2)
     assert deliver_due(service.factory, transport, now + timedelta(seconds=5)).failed == 0  # backing off

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from bot.settings import Settings
 from bot.tickets.db import session_factory
 from bot.verification import CheckOutcome, Verifier
+from tests.conftest import ManualClock
 
 OLD_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0aa55bb66cc77dd88"
 NEW_KEY = "f0e1d2c3b4a5968778695a4b3c2d1e0f55aa66bb77cc88dd"
+T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
 def verifier(settings_for: Callable[..., Settings], db_url: str, **keys: str) -> Verifier:
     settings = settings_for(database_url=db_url, code_cooldown_seconds=0, **keys)
-    return Verifier(settings, session_factory(db_url))
+    return Verifier(settings, session_factory(db_url), clock=ManualClock(T0))  # codes are checked when sent
 
 
 def test_codes_issued_before_a_key_rotation_still_work(db_url: str, settings_for: Callable[..., Settings]) -> None:

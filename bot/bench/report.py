@@ -7,11 +7,11 @@ import os
 import platform
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.bench.harness import LoadResult, Sample
+from bot.clock import system_clock
 
 Plotter = Callable[[dict[str, Any], Path], Path]
 AIM_P95_MS = 150.0  # issue #9: p95 at 20 concurrent visitors on this 2-core machine
@@ -20,7 +20,7 @@ AIM_P95_MS = 150.0  # issue #9: p95 at 20 concurrent visitors on this 2-core mac
 def report_header() -> dict[str, str]:
     """When and on what a report was measured."""
     return {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": system_clock().strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
     }
 

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.clock import Clock, system_clock
 from bot.inputs import MAX_CHARS
 
 MAX_BODY_BYTES = 16 * 1024
@@ -75,10 +76,12 @@ class SharedRateLimiter:
 
     Keys are stored as hashes (no sender id or address in Redis) and expire with their window. If
     Redis cannot be reached, this process's own counter takes over, so a Redis outage never blocks chat.
+    Windows are minutes of the wall clock (``clock``), the same on every replica.
     """
 
-    def __init__(self, client: Any, name: str, per_minute: int, prefix: str):
+    def __init__(self, client: Any, name: str, per_minute: int, prefix: str, clock: Clock = system_clock):
         self.client = client
+        self.clock = clock
         self.name = name
         self.per_minute = per_minute
         self.prefix = prefix
@@ -88,7 +91,7 @@ class SharedRateLimiter:
         """None if ``key`` may go on; otherwise seconds until its window resets."""
         import redis
 
-        now = time.time() if now is None else now
+        now = self.clock().timestamp() if now is None else now
         window = int(now // WINDOW_SECONDS)
         digest = hashlib.sha256(key.encode()).hexdigest()[:24]
         redis_key = f"{self.prefix}:rate:{self.name}:{window}:{digest}"
@@ -132,15 +135,22 @@ def parse_message_body(body: bytes) -> tuple[dict[str, object] | None, Refusal |
 class Gate:
     """Admission for one channel: body checks, then the sender's and the client's rate."""
 
-    def __init__(self, per_sender: int, per_client: int, redis_url: str = "", prefix: str = "privacybot"):
+    def __init__(
+        self,
+        per_sender: int,
+        per_client: int,
+        redis_url: str = "",
+        prefix: str = "privacybot",
+        clock: Clock = system_clock,
+    ):
         self.senders: Limiter
         self.clients: Limiter
         if redis_url:
             import redis
 
             client = redis.Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
-            self.senders = SharedRateLimiter(client, "sender", per_sender, prefix)
-            self.clients = SharedRateLimiter(client, "client", per_client, prefix)
+            self.senders = SharedRateLimiter(client, "sender", per_sender, prefix, clock)
+            self.clients = SharedRateLimiter(client, "client", per_client, prefix, clock)
         else:
             self.senders = RateLimiter(per_sender)
             self.clients = RateLimiter(per_client)

@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from bot.clock import system_clock
 from bot.rights import catalogue, checklist
 from bot.settings import Settings
-from bot.tickets.models import Ticket, utcnow
+from bot.tickets.models import Ticket
 from bot.tickets.records import rights_label, ticket_record
 
 
@@ -25,7 +26,7 @@ def _message(settings: Settings, to: str, subject: str, text: str) -> EmailMessa
     message["From"] = Address(settings.controller_name + " privacy assistant", addr_spec=settings.email_sender)
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = format_datetime(utcnow())
+    message["Date"] = format_datetime(system_clock())
     message["Message-ID"] = make_msgid(domain=settings.email_sender.rpartition("@")[2] or "localhost")
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
@@ -71,7 +72,7 @@ def calendar_event(ticket: Ticket) -> bytes:
     cal.add("method", "PUBLISH")
     event = Event()
     event.add("uid", f"{ticket.reference}@privacybot")
-    event.add("dtstamp", utcnow())
+    event.add("dtstamp", system_clock())
     event.add("dtstart", ticket.effective_due)
     event.add("summary", f"{ticket.reference} due: {rights_label(list(ticket.rights))}")
     event.add("description", f"Deadline for data-subject request {ticket.reference} (Art. 12(3) GDPR).")

@@ -18,9 +18,10 @@ from email.message import EmailMessage
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.clock import system_clock
 from bot.mail.transport import Transport, as_bytes
 from bot.tickets.db import SessionFactory, transaction
-from bot.tickets.models import OutboxEmail, utcnow
+from bot.tickets.models import OutboxEmail
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
@@ -28,8 +29,11 @@ FIRST_RETRY = timedelta(seconds=30)
 MAX_RETRY = timedelta(hours=1)
 
 
-def enqueue(session: Session, message: EmailMessage, kind: str, ticket_id: int | None = None) -> OutboxEmail:
-    """Store ``message`` for sending, in the caller's transaction."""
+def enqueue(
+    session: Session, message: EmailMessage, kind: str, ticket_id: int | None = None, *, now: datetime | None = None
+) -> OutboxEmail:
+    """Store ``message`` for sending from ``now`` (default: the system clock's) on, in the caller's transaction."""
+    now = now or system_clock()
     row = OutboxEmail(
         kind=kind,
         ticket_id=ticket_id,
@@ -38,7 +42,8 @@ def enqueue(session: Session, message: EmailMessage, kind: str, ticket_id: int |
         message=as_bytes(message),
         status="pending",
         attempts=0,
-        next_attempt_at=utcnow(),
+        next_attempt_at=now,
+        created_at=now,
     )
     session.add(row)
     return row
@@ -69,8 +74,8 @@ def deliver_due(
     claimer: str | None = None,
     limit: int = 50,
 ) -> DeliveryReport:
-    """Send every due message this worker manages to claim."""
-    now = now or utcnow()
+    """Send every message due at ``now`` (default: the system clock's) that this worker manages to claim."""
+    now = now or system_clock()
     claimer = claimer or worker_id()
     report = DeliveryReport()
     with transaction(factory) as session:

@@ -21,6 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
+from bot.clock import system_clock
+
 Base: Any = declarative_base()
 
 
@@ -42,11 +44,6 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def utcnow() -> datetime:
-    """The current instant in UTC."""
-    return datetime.now(UTC)
 
 
 class Ticket(Base):
@@ -80,8 +77,8 @@ class Ticket(Base):
     conversation_id = Column(String(128), index=True)
     idempotency_key = Column(String(128), unique=True)
     anonymised_at = Column(UTCDateTime())
-    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
-    updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+    created_at = Column(UTCDateTime(), nullable=False, default=system_clock)
+    updated_at = Column(UTCDateTime(), nullable=False, default=system_clock)  # set by each change, from its clock
 
     events = relationship("AuditEvent", back_populates="ticket", order_by="AuditEvent.id")
 
@@ -98,7 +95,7 @@ class AuditEvent(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=False, index=True)
-    at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    at = Column(UTCDateTime(), nullable=False, default=system_clock)
     actor = Column(String(120), nullable=False)
     action = Column(String(64), nullable=False)
     before = Column(JSON)
@@ -121,11 +118,11 @@ class OutboxEmail(Base):
     message = Column(LargeBinary, nullable=False)  # the complete RFC 5322 message
     status = Column(String(16), nullable=False, default="pending", index=True)
     attempts = Column(Integer, nullable=False, default=0)
-    next_attempt_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    next_attempt_at = Column(UTCDateTime(), nullable=False, default=system_clock)
     claimed_until = Column(UTCDateTime())
     claimed_by = Column(String(64))
     last_error = Column(Text)
-    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    created_at = Column(UTCDateTime(), nullable=False, default=system_clock)
     sent_at = Column(UTCDateTime())
 
 
@@ -140,7 +137,7 @@ class ReminderLog(Base):
     key = Column(String(120), nullable=False)
     ticket_id = Column(Integer, ForeignKey("tickets.id"))
     outcome = Column(String(16), nullable=False, default="sent")
-    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    created_at = Column(UTCDateTime(), nullable=False, default=system_clock)
 
 
 class VerificationChallenge(Base):
@@ -155,7 +152,7 @@ class VerificationChallenge(Base):
     code_hash = Column(String(64), nullable=False)
     status = Column(String(16), nullable=False)
     attempts = Column(Integer, nullable=False, default=0)
-    created_at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=system_clock, index=True)
     expires_at = Column(UTCDateTime(), nullable=False)
     verified_at = Column(UTCDateTime())
 
@@ -169,7 +166,7 @@ class DataSubject(Base):
     customer_ref = Column(String(64), nullable=False, unique=True)
     email = Column(String(254), nullable=False, unique=True)
     name = Column(String(200))
-    imported_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    imported_at = Column(UTCDateTime(), nullable=False, default=system_clock)
 
 
 Index("ix_outbox_due", OutboxEmail.status, OutboxEmail.next_attempt_at)

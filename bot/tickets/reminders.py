@@ -28,12 +28,14 @@ class ReminderReport:
     queued: list[str] = field(default_factory=list)
 
 
-def _once(service: TicketService, kind: str, key: str, ticket: Ticket | None, message: EmailMessage) -> bool:
+def _once(
+    service: TicketService, kind: str, key: str, ticket: Ticket | None, message: EmailMessage, now: datetime
+) -> bool:
     try:
         with transaction(service.factory) as session:
-            session.add(ReminderLog(kind=kind, key=key, ticket_id=ticket.id if ticket else None))
+            session.add(ReminderLog(kind=kind, key=key, ticket_id=ticket.id if ticket else None, created_at=now))
             session.flush()
-            enqueue(session, message, kind, ticket.id if ticket else None)
+            enqueue(session, message, kind, ticket.id if ticket else None, now=now)
     except IntegrityError:
         return False
     return True
@@ -60,11 +62,11 @@ def run_reminders(service: TicketService, now: datetime) -> ReminderReport:
     open_tickets = service.open_tickets()
     for ticket in open_tickets:
         needed = due_reminder(ticket, today, settings.reminder_offsets)
-        if needed and _once(service, needed[0], needed[1], ticket, compose.reminder(settings, ticket, today)):
+        if needed and _once(service, needed[0], needed[1], ticket, compose.reminder(settings, ticket, today), now):
             report.queued.append(needed[1])
     local_hour = now.astimezone(ZoneInfo(settings.controller_timezone)).hour
     if local_hour >= settings.digest_hour:
         key = f"digest:{today.isoformat()}"
-        if _once(service, "digest", key, None, compose.digest(settings, open_tickets, today)):
+        if _once(service, "digest", key, None, compose.digest(settings, open_tickets, today), now):
             report.queued.append(key)
     return report

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.clock import Clock, system_clock
 from bot.deadline import deadlines, due_date
 from bot.mail import compose
 from bot.mail.outbox import enqueue
@@ -23,7 +24,7 @@ from bot.rights import catalogue
 from bot.settings import Settings
 from bot.tickets.db import SessionFactory, session_factory, transaction
 from bot.tickets.lifecycle import CLOSED, REJECTION_REASONS, Status, TransitionError, check_transition
-from bot.tickets.models import AuditEvent, Ticket, utcnow
+from bot.tickets.models import AuditEvent, Ticket
 
 REQUEST_TEXT_LIMIT = 2000
 CHANNELS = ("web", "telegram", "letter", "phone", "email", "in_person", "other")
@@ -75,12 +76,15 @@ def audit(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str | None = None,
+    *,
+    at: datetime | None = None,
 ) -> None:
-    """Append one event to the ticket's audit log (no personal data in before/after)."""
+    """Append one event, which happened ``at`` (default: the system clock's now), to the ticket's audit log
+    (no personal data in before/after)."""
     session.add(
         AuditEvent(
             ticket_id=ticket.id,
-            at=utcnow(),
+            at=at or system_clock(),
             actor=actor,
             action=action,
             before=before,
@@ -91,25 +95,29 @@ def audit(
 
 
 class TicketService:
-    """The ticket register of one database."""
+    """The ticket register of one database; ``clock`` says when "now" is."""
 
-    def __init__(self, settings: Settings, factory: SessionFactory | None = None):
+    def __init__(self, settings: Settings, factory: SessionFactory | None = None, clock: Clock = system_clock):
         self.settings = settings
         self.factory = factory or session_factory(settings.database_url)
+        self.clock = clock
 
     def _today(self, now: datetime | None = None) -> date:
-        return self.settings.jurisdiction.local_date(now or utcnow())
+        return self.settings.jurisdiction.local_date(now or self.clock())
 
     # ------------------------------------------------------------------ filing
 
-    def file(self, request: NewRequest, actor: str = "assistant") -> Ticket:
-        """File a request as a ticket, once per idempotency key; enqueue the DPO email and receipt."""
+    def file(self, request: NewRequest, actor: str = "assistant", now: datetime | None = None) -> Ticket:
+        """File a request as a ticket at ``now``, once per idempotency key; enqueue the DPO email and receipt.
+
+        A request without ``received_at`` was received ``now``."""
         request.validate()
         if request.idempotency_key:
             existing = self.by_key(request.idempotency_key)
             if existing is not None:
                 return existing
-        received = (request.received_at or utcnow()).astimezone(UTC)
+        now = now or self.clock()
+        received = (request.received_at or now).astimezone(UTC)
         d = deadlines(received, self.settings.jurisdiction)
         try:
             with transaction(self.factory) as session:
@@ -132,6 +140,8 @@ class TicketService:
                     language=request.language,
                     conversation_id=request.conversation_id,
                     idempotency_key=request.idempotency_key,
+                    created_at=now,
+                    updated_at=now,
                 )
                 session.add(ticket)
                 session.flush()
@@ -149,12 +159,14 @@ class TicketService:
                         "verification": f"{ticket.verification_method}:{ticket.verification_outcome}",
                     },
                     note=f"entered by {request.entered_by}" if request.entered_by else None,
+                    at=now,
                 )
                 session.flush()
-                today = self._today()
-                enqueue(session, compose.dpo_new_ticket(self.settings, ticket, today), "dpo_new_ticket", ticket.id)
+                message = compose.dpo_new_ticket(self.settings, ticket, self._today(now))
+                enqueue(session, message, "dpo_new_ticket", ticket.id, now=now)
                 if ticket.requester_email:
-                    enqueue(session, compose.acknowledgement(self.settings, ticket), "acknowledgement", ticket.id)
+                    message = compose.acknowledgement(self.settings, ticket)
+                    enqueue(session, message, "acknowledgement", ticket.id, now=now)
         except IntegrityError:
             if request.idempotency_key:  # a concurrent attempt with the same key won
                 existing = self.by_key(request.idempotency_key)
@@ -174,32 +186,40 @@ class TicketService:
         return ticket
 
     def set_status(
-        self, reference: str, status: str, actor: str, note: str | None = None, reason: str | None = None
+        self,
+        reference: str,
+        status: str,
+        actor: str,
+        note: str | None = None,
+        reason: str | None = None,
+        now: datetime | None = None,
     ) -> Ticket:
-        """Move a ticket along its lifecycle; refused with a clear message where not allowed."""
+        """Move a ticket along its lifecycle at ``now``; refused with a clear message where not allowed."""
+        now = now or self.clock()
         with transaction(self.factory) as session:
             ticket = self._load(session, reference)
             goal = check_transition(ticket.status, status, reason, note)
             before = {"status": ticket.status}
             ticket.status = goal.value
+            ticket.updated_at = now
             if goal in CLOSED:
-                ticket.closed_at = utcnow()
+                ticket.closed_at = now
                 ticket.outcome = REJECTION_REASONS[reason] if goal is Status.rejected and reason else goal.value
                 if note:
                     ticket.outcome += f": {note}"
             after = {"status": goal.value, **({"reason": reason} if reason else {})}
-            audit(session, ticket, actor, "status_changed", before, after, note)
+            audit(session, ticket, actor, "status_changed", before, after, note, at=now)
         if goal is Status.completed and "erasure" in ticket.rights:
             from bot.retention import erase_requester_conversations
 
-            erase_requester_conversations(self, ticket.reference, actor)
+            erase_requester_conversations(self, ticket.reference, actor, now)
         return ticket
 
     def extend(self, reference: str, reason: str, actor: str, now: datetime | None = None) -> Ticket:
         """Extend by two further months (three from receipt), with a reason; notify the requester."""
         if not reason or not reason.strip():
             raise TransitionError("an extension needs a --reason (Art. 12(3) GDPR)")
-        now = now or utcnow()
+        now = now or self.clock()
         with transaction(self.factory) as session:
             ticket = self._load(session, reference)
             if ticket.status in {s.value for s in CLOSED}:
@@ -215,8 +235,10 @@ class TicketService:
             extended = due_date(ticket.received_at, self.settings.jurisdiction, months=3)
             ticket.extended_due_date = extended
             ticket.extension_reason = reason.strip()
+            ticket.updated_at = now
             if ticket.requester_email:
-                enqueue(session, compose.extension_notice(self.settings, ticket), "extension_notice", ticket.id)
+                message = compose.extension_notice(self.settings, ticket)
+                enqueue(session, message, "extension_notice", ticket.id, now=now)
                 ticket.extension_notified_at = now
             audit(
                 session,
@@ -229,6 +251,7 @@ class TicketService:
                     "requester_notified": bool(ticket.requester_email),
                 },
                 reason.strip(),
+                at=now,
             )
             return ticket
 

@@ -10,10 +10,13 @@ STAMP  := $(VENV)/.installed
 install: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --no-deps --ignore-requires-python -r requirements.lock
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
-	touch $@
+	@echo "installing the Python packages into $(VENV) from requirements.lock (once per change of the lock; 2-4 minutes) …"
+	@started=$$(date +%s) && \
+	{ test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); } && \
+	$(BIN)/pip install --quiet --no-deps --ignore-requires-python -r requirements.lock && \
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . && \
+	echo "installed in $$(( $$(date +%s) - started )) s"
+	@touch $@
 
 ## run: set up, train if needed, start every process of the assistant
 run: install

@@ -179,11 +179,15 @@ def wait_for_http(url: str, timeout: float, stop: Supervisor | None = None) -> b
 
 
 def announce_when_ready(settings: Settings, timeout: float = 300.0) -> Callable[[Supervisor], None]:
-    """Return a callback that prints where to chat once the Rasa server answers."""
+    """Return a callback that prints where to chat once the assistant answers: the Rasa server (which
+    listens only once its model is loaded) and the action server. Nobody is sent to the page earlier."""
 
     def _announce(supervisor: Supervisor) -> None:
         started = time.monotonic()
-        if wait_for_http(settings.rasa_url + "/", timeout, supervisor):
+        action_health = f"http://{settings.host}:{settings.action_port}/health"
+        if wait_for_http(settings.rasa_url + "/", timeout, supervisor) and wait_for_http(
+            action_health, max(1.0, timeout - (time.monotonic() - started)), supervisor
+        ):
             webhook = f"{settings.rasa_url}/webhooks/rest/webhook"
             supervisor.say(f"ready after {time.monotonic() - started:.0f}s. Chat with the assistant:")
             supervisor.say(f"  in a browser: http://{settings.host}:{settings.widget_port}/")

@@ -1,7 +1,6 @@
 """scripts/system-packages.sh: silent when the packages are there; one line and exit 1 when it cannot install.
 
-The installing path (root with apt-get) changes the machine, so it is not run here; README "Tests" says how
-it was checked.
+The installing path (root with apt-get) changes the machine, so it is not run here: `make test` runs it.
 """
 
 from __future__ import annotations

@@ -10,17 +10,29 @@ STAMP  := $(VENV)/.installed
 install: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --no-deps --ignore-requires-python -r requirements.lock
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
-	touch $@
+	@echo "installing the Python packages into $(VENV) from requirements.lock (once per change of the lock; 2-4 minutes) …"
+	@started=$$(date +%s) && \
+	{ test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); } && \
+	$(BIN)/pip install --quiet --no-deps --ignore-requires-python -r requirements.lock && \
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . && \
+	echo "installed in $$(( $$(date +%s) - started )) s"
+	@touch $@
 
 ## run: set up, train if needed, start every process of the assistant
 run: install
 	$(BIN)/privacybot run
 
+## system-packages-*: Debian's chromium (widget tests) and haproxy (load balancer), installed when root with
+## apt-get; otherwise one line says what is missing and how to install it (scripts/system-packages.sh)
+.PHONY: system-packages-test system-packages-prod
+system-packages-test:
+	@scripts/system-packages.sh chromium haproxy
+
+system-packages-prod:
+	@scripts/system-packages.sh haproxy
+
 ## run-prod: the production profile with 2 Rasa replicas behind HAProxy (needs the PRIVACYBOT_* of README "Deployment")
-run-prod: install
+run-prod: system-packages-prod install
 	PRIVACYBOT_PROFILE=$${PRIVACYBOT_PROFILE:-production} $(BIN)/privacybot run --replicas $${REPLICAS:-2}
 
 ## bench: load benchmark over REST (embedded, production with 1 and 2 replicas, rasa init baseline)
@@ -54,7 +66,7 @@ test-fast: install
 	$(BIN)/pytest -m "not servers" -q
 
 ## test: everything — lint, Rasa data validation, training, unit, server and story tests
-test: install lint validate train
+test: system-packages-test install lint validate train
 	$(BIN)/pytest -q
 	$(MAKE) --no-print-directory test-clocks
 

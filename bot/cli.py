@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -55,10 +56,29 @@ def main(ctx: click.Context) -> None:
 @pass_ctx
 def train(ctx: _Ctx, force: bool) -> None:
     """Train the Rasa model (skipped while config and training data are unchanged)."""
+    _model(ctx.settings, force=force)
+
+
+def _model(settings: Settings, force: bool = False) -> Path:
+    """The trained model for the current data: trained now (saying so, with progress) if there is none."""
+    from bot.training import model_path
     from bot.training import train as do_train
 
-    path, trained = _run_step(lambda: do_train(ctx.settings.model_dir, force=force))
-    click.echo(f"{'trained' if trained else 'up to date'}: {path}")
+    target = model_path(settings.model_dir)
+    if target.exists() and not force:
+        click.echo(f"model up to date: {target}")
+        return target
+    click.echo("training the model for the current data (about 2 minutes on 2 cores; once per change of the data) …")
+    started = time.monotonic()
+    path, _ = _run_step(lambda: do_train(settings.model_dir, force=force, progress=click.echo))
+    click.echo(f"trained in {_duration(time.monotonic() - started)}: {path}")
+    return path
+
+
+def _duration(seconds: float) -> str:
+    """``95.2`` -> ``1 min 35 s``."""
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
 
 
 @main.command()
@@ -85,7 +105,6 @@ def run(ctx: _Ctx, replicas: int) -> None:
     from bot.runner import ClusterConfigError, announce_when_ready, check_cluster, process_specs
     from bot.services import prepare
     from bot.supervisor import Supervisor
-    from bot.training import train as do_train
 
     settings = ctx.settings
     try:  # refuse a cluster that cannot work before the slow steps below
@@ -94,8 +113,11 @@ def run(ctx: _Ctx, replicas: int) -> None:
             haproxy_binary()
     except (ClusterConfigError, BalancerMissing) as exc:
         raise click.ClickException(str(exc)) from None
+    started = time.monotonic()
     prepare(settings)
-    model, _ = _run_step(lambda: do_train(settings.model_dir))
+    click.echo(f"ticket database ready in {_duration(time.monotonic() - started)}")
+    model = _model(settings)
+    click.echo("starting the assistant; it says where to chat once it answers (about 30 s) …")
     supervisor = Supervisor(process_specs(settings, model, replicas=replicas))
     sys.exit(supervisor.run(on_started=announce_when_ready(settings)))
 

@@ -32,6 +32,12 @@ def thread_limits() -> dict[str, str]:
     return {key: os.environ.get(key, value) for key, value in THREAD_LIMITS.items()}
 
 
+def quiet_warnings() -> dict[str, str]:
+    """No DeprecationWarnings from the libraries Rasa imports (dozens of lines at every start that bury
+    what the processes say); a PYTHONWARNINGS already in the environment wins."""
+    return {"PYTHONWARNINGS": os.environ.get("PYTHONWARNINGS", "ignore::DeprecationWarning")}
+
+
 class ClusterConfigError(ValueError):
     """Several replicas were asked for with settings that cannot share conversations."""
 
@@ -52,6 +58,7 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
         "LOG_LEVEL": settings.log_level,
         "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),  # TensorFlow's C++ start-up chatter
         **thread_limits(),
+        **quiet_warnings(),
     }
 
 
@@ -86,7 +93,8 @@ def rasa_server_spec(
 def action_server_spec(settings: Settings, restart: bool = False) -> ProcessSpec:
     """The action server (Rasa SDK with the `actions` package, token-checked)."""
     argv = [sys.executable, "-m", "bot.cli", "actions"]
-    return ProcessSpec("actions", argv, env=thread_limits(), cwd=str(PROJECT_ROOT), restart=restart)
+    env = {**thread_limits(), **quiet_warnings()}
+    return ProcessSpec("actions", argv, env=env, cwd=str(PROJECT_ROOT), restart=restart)
 
 
 def worker_spec(settings: Settings, restart: bool = False) -> ProcessSpec:
@@ -179,11 +187,15 @@ def wait_for_http(url: str, timeout: float, stop: Supervisor | None = None) -> b
 
 
 def announce_when_ready(settings: Settings, timeout: float = 300.0) -> Callable[[Supervisor], None]:
-    """Return a callback that prints where to chat once the Rasa server answers."""
+    """Return a callback that prints where to chat once the assistant answers: the Rasa server (which
+    listens only once its model is loaded) and the action server. Nobody is sent to the page earlier."""
 
     def _announce(supervisor: Supervisor) -> None:
         started = time.monotonic()
-        if wait_for_http(settings.rasa_url + "/", timeout, supervisor):
+        action_health = f"http://{settings.host}:{settings.action_port}/health"
+        if wait_for_http(settings.rasa_url + "/", timeout, supervisor) and wait_for_http(
+            action_health, max(1.0, timeout - (time.monotonic() - started)), supervisor
+        ):
             webhook = f"{settings.rasa_url}/webhooks/rest/webhook"
             supervisor.say(f"ready after {time.monotonic() - started:.0f}s. Chat with the assistant:")
             supervisor.say(f"  in a browser: http://{settings.host}:{settings.widget_port}/")

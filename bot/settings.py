@@ -103,6 +103,7 @@ class Settings(BaseSettings):
 
     messages_per_minute_per_sender: Annotated[int, Field(ge=1, le=100_000)] = 30
     messages_per_minute_per_client: Annotated[int, Field(ge=1, le=1_000_000)] = 300
+    delivery_retry_seconds: Annotated[int, Field(ge=0, le=600)] = 60
 
     tracker_retention_days: Annotated[int, Field(ge=1, le=3650)] = 30
     ticket_retention_days: Annotated[int, Field(ge=30, le=7300)] = 1095

@@ -6,14 +6,23 @@ A shared contact is accepted as an extra verification factor only if it is the s
 stickers and other non-text messages get a polite answer; no update type crashes the bridge. Telegram's
 rate limits are respected (AIORateLimiter) and network errors are retried. Long polling by default,
 webhook mode when PRIVACYBOT_TELEGRAM_WEBHOOK_URL is set (Telegram's secret-token header is checked).
+
+An update that arrives while the Rasa server is down (starting, restarting) is kept and sent again with
+backoff for up to PRIVACYBOT_DELIVERY_RETRY_SECONDS (60) after it arrived, then the person is told. Only requests that
+certainly never reached the assistant are sent again (:func:`never_reached`), so nothing is answered
+twice. Updates of one chat are handled one after another, in order; different chats do not wait for
+each other (:class:`ChatOrder`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hashlib
 import logging
+import random
 from collections import OrderedDict
+from collections.abc import Awaitable, Hashable
 from typing import Any
 
 import httpx
@@ -29,6 +38,7 @@ from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -48,7 +58,33 @@ PRIVACY_TEXT = (
     'drop a request in progress. Ask me "what do you store about this chat?" for more.'
 )
 NOT_TEXT = "Sorry, I can only read text messages. Please type your question or request."
-UNREACHABLE = "Sorry, the assistant can't be reached right now. Please try again in a moment."
+UNREACHABLE = (
+    "Sorry, the assistant can't be reached right now, so your message was not passed on. "
+    "Please send it again in a moment."
+)
+FAILED = "Sorry, something went wrong while answering. Please try again in a moment."
+RETRY_STATUSES = frozenset({502, 503})  # a proxy in front of the assistant found no server to take it
+
+# When the update being handled arrived (event loop time), set by ChatOrder for the handlers it runs.
+received_at: contextvars.ContextVar[float | None] = contextvars.ContextVar("received_at", default=None)
+
+
+def never_reached(error: httpx.HTTPError) -> bool:
+    """True when a request to the assistant certainly did not reach it, so sending it again is safe.
+
+    No connection (refused, or not established in time, or none free in the pool) or a 502/503 from a
+    proxy. A read timeout, a dropped connection or a 500 come after the assistant may have handled the
+    message: sending it again could answer it twice.
+    """
+    if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return True
+    return isinstance(error, httpx.HTTPStatusError) and error.response.status_code in RETRY_STATUSES
+
+
+def backoff(attempt: int, rng: random.Random | None = None) -> float:
+    """Seconds to wait before retry number ``attempt`` (0, 1, ...): 0.5 s doubling up to 5 s, ±20% jitter."""
+    base = min(5.0, 0.5 * 2**attempt)
+    return base * (0.8 + 0.4 * (rng or random).random())
 
 
 class Payloads:
@@ -77,27 +113,49 @@ class Bridge:
 
     def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None):
         self.settings = settings
+        self.retry_window = float(settings.delivery_retry_seconds)
         self.url = f"{settings.rasa_url}/webhooks/telegram_bridge/webhook"
         self.client = client or httpx.AsyncClient(timeout=60)
         self.headers = {TOKEN_HEADER: settings.bridge_token()}
         self.payloads = Payloads()
 
     async def ask_rasa(self, sender: str, message: str, internal: dict[str, str] | None = None) -> list[dict[str, Any]]:
-        """Send one message to the assistant, retrying network errors; its replies."""
+        """Send one message to the assistant; its replies.
+
+        While the assistant cannot be reached, the message is sent again with backoff until
+        ``retry_window`` seconds after the update arrived; then, or when the assistant failed after
+        getting it, the replies are an apology.
+        """
         body: dict[str, Any] = {"sender": sender, "message": message}
         if internal is not None:
             body.update({"internal": True, "metadata": internal})
-        for attempt in range(3):
+        loop = asyncio.get_running_loop()
+        deadline = (received_at.get() or loop.time()) + self.retry_window
+        attempt = 0
+        while True:
             try:
                 response = await self.client.post(self.url, json=body, headers=self.headers)
                 if response.status_code in (413, 429):  # too long or too fast: tell the person, do not retry
                     return [{"text": f"Sorry, {response.json().get('error', 'that was refused')}."}]
                 response.raise_for_status()
                 return list(response.json())
-            except (httpx.TransportError, httpx.HTTPStatusError) as exc:
-                log.warning("assistant not reachable (attempt %d): %s", attempt + 1, type(exc).__name__)
-                await asyncio.sleep(0.5 * (attempt + 1))
-        return [{"text": UNREACHABLE}]
+            except httpx.HTTPError as exc:
+                if not never_reached(exc):
+                    log.warning("the assistant failed to answer a message: %s", type(exc).__name__)
+                    return [{"text": FAILED}]
+                left = deadline - loop.time()
+                if left <= 0:
+                    log.warning(
+                        "the assistant stayed unreachable; a message was not delivered (%d attempts)", attempt + 1
+                    )
+                    return [{"text": UNREACHABLE}]
+                if attempt == 0:
+                    log.warning("the assistant is unreachable (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(min(backoff(attempt), left))
+                attempt += 1
+            except ValueError:  # a reply that is not JSON: the assistant had the message
+                log.warning("the assistant's reply could not be read")
+                return [{"text": FAILED}]
 
     def markup(self, reply: dict[str, Any]) -> Any:
         """Inline keyboard for buttons; a contact-request keyboard when the assistant offers it."""
@@ -184,6 +242,48 @@ class Bridge:
         log.warning("update could not be handled: %s", type(context.error).__name__)
 
 
+class ChatOrder(BaseUpdateProcessor):
+    """Handles the updates of one chat one after another, in the order they arrived, and different
+    chats concurrently (one chat waiting for the assistant does not hold up the others). Each update's
+    arrival time is available to its handlers as :data:`received_at`.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 256):
+        super().__init__(max_concurrent_updates)
+        self._chats: dict[Hashable, tuple[asyncio.Lock, int]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        received_at.set(asyncio.get_running_loop().time())
+        key = chat_key(update)
+        lock, users = self._chats.get(key) or (asyncio.Lock(), 0)
+        self._chats[key] = (lock, users + 1)
+        try:
+            async with lock:  # asyncio.Lock wakes its waiters first come, first served
+                await coroutine
+        finally:
+            lock, users = self._chats[key]
+            if users == 1:
+                del self._chats[key]
+            else:
+                self._chats[key] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+def chat_key(update: object) -> Hashable:
+    """Which updates must keep their order: those of one chat (or one user, for chat-less updates)."""
+    if isinstance(update, Update):
+        if update.effective_chat is not None:
+            return ("chat", update.effective_chat.id)
+        if update.effective_user is not None:
+            return ("user", update.effective_user.id)
+    return ("other", None)
+
+
 async def send_with_retry(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, markup: Any) -> None:
     """sendMessage, waiting out Telegram's flood control and retrying network errors."""
     for attempt in range(4):
@@ -207,6 +307,7 @@ def build(settings: Settings) -> Application:
         .token(token)
         .base_url(settings.telegram_api_url)
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(ChatOrder())
         .build()
     )
     bridge = Bridge(settings)

@@ -23,6 +23,7 @@ def config_script(settings: Settings) -> bytes:
         "primaryColor": settings.widget_color,
         "language": "en",
         "privacyNoticeUrl": "/privacy-notice.txt",
+        "retrySeconds": settings.delivery_retry_seconds,
     }
     return f"window.PrivacyBotConfig = {json.dumps(config)};\n".encode()
 
@@ -74,6 +75,7 @@ def serve(settings: Settings) -> None:
         signal.signal(sig, lambda *_: stop.set())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    print(f"widget demo page on http://{settings.host}:{settings.widget_port}/", flush=True)
+    # No address here: `privacybot run` prints it once the assistant answers, so nobody opens the page earlier.
+    print(f"serving the demo page and widget.js on port {settings.widget_port}", flush=True)
     stop.wait()
     server.shutdown()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
+import sqlite3
+import subprocess
 import threading
 import time
 import uuid
@@ -23,7 +27,7 @@ import time_machine
 
 from bot.clock import TEST_OFFSET_VARIABLE
 from bot.local_stack import free_port, local_env, settings_from_env
-from bot.runner import process_specs, wait_for_http
+from bot.runner import process_specs, rasa_server_spec, wait_for_http
 from bot.scratch_db import scratch_database
 from bot.settings import PROJECT_ROOT, Settings
 from bot.supervisor import Supervisor
@@ -308,3 +312,69 @@ def servers(
         finally:
             supervisor.request_stop()
             supervisor.stop_all()
+
+
+@dataclass
+class LateRasa:
+    """A Rasa server of its own, down until :meth:`start`: same model, action server and secrets as
+    ``servers``, its own port, widget port and conversation store (so its conversations can be counted)."""
+
+    settings: Settings
+    env: dict[str, str]
+    model: Path
+    log: Path
+    tracker_db: Path
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        spec = rasa_server_spec(self.settings, self.model)
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                list(spec.argv),
+                cwd=spec.cwd,
+                env={**os.environ, **self.env, **spec.env},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def user_messages(self, sender: str) -> list[str]:
+        """What the Rasa server stored as said by ``sender``, in order (each delivery once)."""
+        with sqlite3.connect(self.tracker_db) as db:
+            rows = db.execute(
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
+            ).fetchall()
+        return [json.loads(data)["text"] for (data,) in rows]
+
+
+@pytest.fixture
+def late_rasa(servers: Servers, trained_model: Path, tmp_path: Path, output_dir: Path) -> Iterator[LateRasa]:
+    """A stopped Rasa server; the test starts it when it wants. Stopped again afterwards.
+
+    Messages are kept for up to 300 s (the 60 s default is tested without a server in test_widget.py).
+    """
+    tracker_db = tmp_path / "late-tracker.db"
+    env = {
+        **servers.env,
+        "PRIVACYBOT_RASA_PORT": str(free_port()),
+        "PRIVACYBOT_WIDGET_PORT": str(free_port()),
+        "PRIVACYBOT_TRACKER_STORE_URL": f"sqlite:///{tracker_db}",
+        # the widget and the bridge keep a message up to 60 s by default; a start on a busy test machine
+        # can take longer than the 40 s left after the tests' 20 s: the tests wait for the start, not the clock
+        "PRIVACYBOT_DELIVERY_RETRY_SECONDS": "300",
+    }
+    late = LateRasa(settings_from_env(env), env, trained_model, output_dir / "late-rasa.log", tracker_db)
+    try:
+        yield late
+    finally:
+        late.stop()

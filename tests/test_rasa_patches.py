@@ -1,4 +1,5 @@
-"""Rasa speed fixes: action-response validation and predictions give exactly what Rasa's own code gives."""
+"""Rasa speed fixes: action-response validation, model loading and predictions give exactly what Rasa's own
+code gives."""
 
 from __future__ import annotations
 
@@ -74,6 +75,55 @@ def test_direct_graph_calls_predict_exactly_what_tf_function_does(
         got = rasa_patches._predict_with_traced_graph(model, batch_in)
         assert "_privacybot_graph" in model.__dict__  # the direct path was taken
         assert _same(got, expected)
+
+
+def rasa_models(agent: Any) -> dict[str, RasaModel]:
+    """The TensorFlow models (DIET, TED) in a loaded agent, by graph node name."""
+    nodes = agent.processor.graph_runner._instantiated_nodes
+    found = {name: getattr(node._component, "model", None) for name, node in nodes.items()}
+    return {name: model for name, model in found.items() if isinstance(model, RasaModel)}
+
+
+@pytest.mark.servers
+def test_models_loaded_without_the_training_step_have_the_saved_weights_and_predict_the_same(
+    trained_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rasa_patches.apply()
+    with monkeypatch.context() as rasa_as_released:
+        rasa_as_released.setattr(RasaModel, "load", classmethod(rasa_patches._rasa_load))
+        rasa_as_released.setattr(RasaModel, "_rasa_predict", rasa_patches._rasa_predict)
+        rasas_own = asyncio.run(load_agent(model_path=str(trained_model)))
+    assert RasaModel.load.__func__ is rasa_patches._load_built_by_prediction  # type: ignore[attr-defined]
+    fast = asyncio.run(load_agent(model_path=str(trained_model)))
+    fast_models, own_models = rasa_models(fast), rasa_models(rasas_own)
+    assert fast_models.keys() == own_models.keys() and len(fast_models) == 2  # DIET and TED
+
+    for name, model in fast_models.items():
+        own = {w.name: w.numpy() for w in own_models[name].weights}
+        weights = {w.name: w.numpy() for w in model.weights}
+        assert weights.keys() == own.keys(), name  # every weight is there ...
+        assert all(np.array_equal(value, own[key]) for key, value in weights.items()), name  # ... as saved
+
+    calls: list[tuple[RasaModel, tuple[Any, ...], dict[str, Any]]] = []
+
+    def recording(self: RasaModel, batch_in: tuple[Any, ...]) -> dict[str, Any]:
+        calls.append((self, batch_in, rasa_patches._rasa_predict(self, batch_in)))
+        return calls[-1][2]
+
+    monkeypatch.setattr(RasaModel, "_rasa_predict", recording)
+    for text in ["hi", "do you store my IP?", "delete my data and send me a copy", "my email is a@b.example"]:
+        message = asyncio.run(fast.parse_message(text))
+        tracker = DialogueStateTracker.from_events(
+            "load-test",
+            [ActionExecuted("action_listen"), UserUttered(text, intent=message["intent"])],
+            slots=fast.domain.slots,
+        )
+        assert fast.processor is not None
+        fast.processor.predict_next_with_tracker(tracker)
+    by_id = {id(model): name for name, model in fast_models.items()}
+    assert {by_id[id(model)] for model, _, _ in calls} == set(fast_models)
+    for model, batch_in, got in calls:  # Rasa's own graph (traced with AutoGraph) gives the same
+        assert _same(got, rasa_patches._rasa_predict(own_models[by_id[id(model)]], batch_in))
 
 
 def _same(a: Any, b: Any) -> bool:

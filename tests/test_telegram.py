@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from bot.settings import PROJECT_ROOT
-from tests.conftest import Servers, free_port
+from tests.conftest import LateRasa, Servers, free_port
 
 pytestmark = pytest.mark.servers
 TOKEN = "123456:TEST-token"
@@ -244,3 +244,39 @@ def test_webhook_mode_checks_telegrams_secret_token(servers: Servers) -> None:
         _, err = bridge.communicate(timeout=20)
         api.server.shutdown()
     assert secret not in err and TOKEN not in err
+
+
+def test_messages_sent_while_the_assistant_is_down_are_answered_once_it_is_up(late_rasa: LateRasa) -> None:
+    """Two messages arrive while the Rasa server is stopped; it starts 20 s later: both answered, in
+    order, once each; nobody is told the assistant is unreachable."""
+    api = FakeBotApi()
+    threading.Thread(target=api.server.serve_forever, daemon=True).start()
+    env = {
+        **os.environ,
+        **late_rasa.env,
+        "PRIVACYBOT_TELEGRAM_TOKEN": TOKEN,
+        "PRIVACYBOT_TELEGRAM_API_URL": f"http://127.0.0.1:{api.port}/bot",
+    }
+    bridge = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "telegram"], cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        api.message("hi")
+        api.message("who processes my credit card payment?")
+        time.sleep(20)
+        assert api.sent() == []  # kept, not answered with an apology
+        late_rasa.start()
+        first, second = api.wait_sent(2, timeout=240)[:2]
+        time.sleep(3)  # nothing is answered twice later on
+        texts = [m["text"] for m in api.sent()]
+        assert len(texts) == 2, texts
+        assert "privacy assistant" in first["text"]
+        assert "section 8 'Data processing for payment process'" in second["text"]
+        assert not any("can't be reached" in t for t in texts)
+        assert late_rasa.user_messages(f"tg-{CHAT['id']}") == ["hi", "who processes my credit card payment?"]
+    finally:
+        bridge.terminate()
+        _, err = bridge.communicate(timeout=20)
+        api.server.shutdown()
+    assert "Traceback" not in err, err[-3000:]
+    assert "the assistant is unreachable (ConnectError); retrying" in err

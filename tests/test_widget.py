@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 
-from tests.conftest import Mailbox, Servers
+from bot.local_stack import free_port
+from bot.settings import Settings
+from bot.widget_server import make_handler
+from tests.conftest import LateRasa, Mailbox, Servers
 
 pytestmark = pytest.mark.servers
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -190,4 +198,182 @@ def test_widget_explains_a_rate_limit_instead_of_failing(servers: Servers, brows
     box.press("Enter")
     expect(log).to_contain_text("sending messages faster than I can read them", timeout=30_000)
     expect(log).not_to_contain_text("can't be reached")
+    context.close()
+
+
+# ------------------------------------------------ messages written while the assistant is unreachable
+
+CONNECTING = "Connecting to the assistant …"
+NOT_SENT = "your message was not sent"
+
+
+@contextmanager
+def demo_page(settings: Settings) -> Iterator[str]:
+    """The demo page served in this process for ``settings`` (its config points at their Rasa server)."""
+    server = ThreadingHTTPServer((settings.host, settings.widget_port), make_handler(settings))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://{settings.host}:{settings.widget_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_question_typed_while_the_assistant_is_down_is_answered_once_it_is_up(
+    late_rasa: LateRasa, browser: object, output_dir: Path
+) -> None:
+    """The page opened and a question typed while the Rasa server is stopped; it starts 20 s later."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context()
+    page = context.new_page()
+    with demo_page(late_rasa.settings) as url:
+        page.goto(url)
+        page.get_by_role("button", name="Open the privacy assistant chat").click()
+        log, status = page.get_by_role("log"), page.locator(".pb-typing")
+        expect(status).to_have_text(CONNECTING, timeout=10_000)  # the greeting could not go out
+        box = page.get_by_label("Type your message")
+        box.fill("who processes my credit card payment?")
+        box.press("Enter")
+        expect(log.locator(".pb-user.pb-pending")).to_have_text("You: who processes my credit card payment?")
+        page.wait_for_timeout(20_000)
+        expect(status).to_have_text(CONNECTING)
+        expect(log).not_to_contain_text("can't be reached")
+
+        late_rasa.start()
+        answer = log.locator(".pb-bot", has_text="section 8 'Data processing for payment process'")
+        expect(answer).to_have_count(1, timeout=240_000)
+        page.wait_for_timeout(3_000)  # nothing arrives twice later on
+        expect(answer).to_have_count(1)
+        expect(log.locator(".pb-bot", has_text="privacy assistant of this website")).to_have_count(1)  # greeting
+        expect(log.locator(".pb-user")).to_have_count(1)
+        expect(log.locator(".pb-pending")).to_have_count(0)
+        expect(status).to_be_hidden()
+        expect(log).not_to_contain_text("can't be reached")
+        page.screenshot(path=str(output_dir / "widget-after-start.png"))
+        sender = page.evaluate("sessionStorage.getItem('privacybot:sender')")
+        assert late_rasa.user_messages(sender) == ["hello", "who processes my credit card payment?"]
+    context.close()
+
+
+def advance(page: Any, seconds: float) -> None:
+    """Move the page's (installed, fake) clock on in 1 s steps, letting each retry's real fetch fail."""
+    for _ in range(round(seconds)):
+        page.clock.run_for(1000)
+        page.wait_for_timeout(60)
+
+
+def test_after_a_minute_without_the_assistant_the_widget_says_so_and_keeps_the_text(
+    settings_for: Callable[..., Settings], browser: object
+) -> None:
+    """Nothing ever listens on the Rasa port: 60 s of retries (on the page's clock), then the text is back."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    settings = settings_for(rasa_port=free_port(), widget_port=free_port())
+    context = browser.new_context()
+    page = context.new_page()
+    page.clock.install()
+    with demo_page(settings) as url:
+        page.goto(url)
+        page.get_by_role("button", name="Open the privacy assistant chat").click()
+        log, status = page.get_by_role("log"), page.locator(".pb-typing")
+        box = page.get_by_label("Type your message")
+        box.fill("do you store my IP address?")
+        box.press("Enter")
+        box.fill("and for how long?")
+        box.press("Enter")
+        advance(page, 1)
+        expect(status).to_have_text(CONNECTING)
+        advance(page, 50)
+        expect(status).to_have_text(CONNECTING)
+        expect(log.locator(".pb-user.pb-pending")).to_have_count(2)
+        expect(log).not_to_contain_text("can't be reached")
+        advance(page, 12)
+        expect(log.locator(".pb-bot")).to_contain_text(NOT_SENT)
+        expect(box).to_have_value("do you store my IP address?\nand for how long?")  # both, in order
+        expect(log.locator(".pb-user")).to_have_count(0)
+        expect(status).to_be_hidden()
+        expect(log.locator(".pb-bot")).to_have_count(1)  # one explanation, no error per attempt
+    context.close()
+
+
+CORS = {"Access-Control-Allow-Origin": "*", "Content-Type": "application/json"}
+
+
+def scripted_assistant(page: Any, settings: Settings, failures: list[str]) -> list[str]:
+    """Answer the widget's POSTs in the page's network layer: each message meets ``failures`` in turn
+    (``refused``, or an HTTP status) before it is echoed. Returns the list of messages as they arrive."""
+    seen: list[str] = []
+    left: dict[str, list[str]] = {}
+
+    def handle(route: Any) -> None:
+        message = json.loads(route.request.post_data)["message"]
+        seen.append(message)
+        pending = left.setdefault(message, list(failures))
+        failure = pending.pop(0) if pending else None
+        if failure == "refused":
+            route.abort("connectionrefused")
+        elif failure:
+            route.fulfill(status=int(failure), headers=CORS, body=json.dumps({"error": "no"}))
+        else:
+            route.fulfill(status=200, headers=CORS, body=json.dumps([{"text": f"echo: {message}"}]))
+
+    page.route(f"{settings.public_rasa_url}/webhooks/rest/webhook", handle)
+    return seen
+
+
+@pytest.mark.parametrize("failure", ["refused", "502", "503"])
+def test_an_unreachable_assistant_gets_the_message_again_and_answers_once(
+    failure: str, settings_for: Callable[..., Settings], browser: object
+) -> None:
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    settings = settings_for(rasa_port=free_port(), widget_port=free_port())
+    context = browser.new_context()
+    page = context.new_page()
+    seen = scripted_assistant(page, settings, [failure, failure])
+    with demo_page(settings) as url:
+        page.goto(url)
+        page.get_by_role("button", name="Open the privacy assistant chat").click()
+        log = page.get_by_role("log")
+        expect(log).to_contain_text("echo: hello", timeout=15_000)
+        box = page.get_by_label("Type your message")
+        box.fill("who is your DPO?")
+        box.press("Enter")
+        expect(log.locator(".pb-bot", has_text="echo: who is your DPO?")).to_have_count(1, timeout=15_000)
+        page.wait_for_timeout(1_000)
+        expect(log.locator(".pb-bot", has_text="echo: who is your DPO?")).to_have_count(1)
+        expect(log).not_to_contain_text("can't be reached")
+        assert seen.count("who is your DPO?") == 3  # two failures, then the one delivery
+        assert box.input_value() == ""
+    context.close()
+
+
+@pytest.mark.parametrize("status", ["500", "504"])
+def test_a_failure_after_the_assistant_got_the_message_is_not_sent_again(
+    status: str, settings_for: Callable[..., Settings], browser: object
+) -> None:
+    """A 500 (or a proxy's timeout) may come after the assistant handled the message: shown, not retried."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    settings = settings_for(rasa_port=free_port(), widget_port=free_port())
+    context = browser.new_context()
+    page = context.new_page()
+    seen = scripted_assistant(page, settings, [status])
+    with demo_page(settings) as url:
+        page.goto(url)
+        page.get_by_role("button", name="Open the privacy assistant chat").click()
+        log = page.get_by_role("log")
+        expect(log).to_contain_text("can't be reached", timeout=15_000)  # the greeting met the failure
+        box = page.get_by_label("Type your message")
+        box.fill("who is your DPO?")
+        box.press("Enter")
+        expect(log.locator(".pb-bot", has_text="can't be reached")).to_have_count(2, timeout=15_000)
+        page.wait_for_timeout(2_000)
+        assert seen == ["hello", "who is your DPO?"]  # each once
+        expect(log.locator(".pb-user")).to_have_text("You: who is your DPO?")  # it was sent
     context.close()

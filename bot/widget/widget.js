@@ -8,6 +8,11 @@
  * Talks to the Rasa REST channel (/webhooks/rest/webhook). Everything it shows is set with textContent
  * (never innerHTML), links are created only for http(s) URLs. The conversation id and the transcript live
  * in sessionStorage: a reload continues the conversation, closing the tab forgets it.
+ *
+ * A message that cannot reach the assistant (no connection, or a 502/503 from a proxy: the assistant is
+ * starting or restarting) is kept: the widget shows "Connecting to the assistant …", retries with backoff
+ * for up to cfg.retrySeconds (60) and delivers it once. Then it says so and puts the text back in the box.
+ * An answer that failed after the assistant got the message (e.g. a 500) is not retried: never twice.
  */
 (function () {
   "use strict";
@@ -23,6 +28,7 @@
       language: "en",
       privacyNoticeUrl: "",
       greeting: "hello",
+      retrySeconds: 60,
     },
     window.PrivacyBotConfig || {}
   );
@@ -33,9 +39,11 @@
       input: "Type your message",
       send: "Send",
       typing: "The assistant is typing",
+      connecting: "Connecting to the assistant",
       notice: "This chat sends what you type to our assistant to answer you. ",
       noticeLink: "How we process your data",
       error: "Sorry, the assistant can't be reached right now. Please try again in a moment.",
+      notSent: "Sorry, the assistant can't be reached right now, so your message was not sent. It is back in the box below: please send it again in a moment.",
       tooLong: "That message is too long; please keep it under 2000 characters.",
       slowDown: "You're sending messages faster than I can read them. Please wait a few seconds and send it again.",
     },
@@ -110,7 +118,7 @@
       ".pb-log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f6f7f9}" +
       ".pb-msg{max-width:85%;padding:8px 11px;border-radius:10px;white-space:normal;word-wrap:break-word}" +
       ".pb-bot{align-self:flex-start;background:#fff;border:1px solid #e3e5e8}.pb-user{align-self:flex-end;background:var(--pb-color);color:#fff}" +
-      ".pb-user a{color:#fff}.pb-replies{display:flex;flex-wrap:wrap;gap:6px;align-self:flex-start}" +
+      ".pb-user a{color:#fff}.pb-pending{opacity:.6}.pb-replies{display:flex;flex-wrap:wrap;gap:6px;align-self:flex-start}" +
       ".pb-replies button{border:1px solid var(--pb-color);color:var(--pb-color);background:#fff;border-radius:16px;padding:5px 11px;cursor:pointer;font:inherit;font-size:14px}" +
       ".pb-typing{align-self:flex-start;color:#555;font-style:italic}.pb-typing[hidden]{display:none}" +
       ".pb-notice{font-size:12px;color:#444;padding:6px 12px;border-top:1px solid #e3e5e8;background:#fff}" +
@@ -165,6 +173,7 @@
     log.insertBefore(bubble, typing);
     log.scrollTop = log.scrollHeight;
     if (record) remember({ who: who, text: text });
+    return bubble;
   }
 
   function addButtons(buttons) {
@@ -181,42 +190,106 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  function setBusy(busy) {
-    if (busy) typing.removeAttribute("hidden"); else typing.setAttribute("hidden", "");
-    sendBtn.disabled = busy;
+  /* The line above the input: null (hidden), "typing" or "connecting". */
+  function setStatus(kind) {
+    if (kind) {
+      typing.textContent = (kind === "connecting" ? t.connecting : t.typing) + " …";
+      typing.removeAttribute("hidden");
+    } else {
+      typing.setAttribute("hidden", "");
+    }
+    sendBtn.disabled = !!kind;
   }
 
   var queue = Promise.resolve();
+  var waiting = []; // messages sent and not yet delivered, oldest first
 
   /* Messages go out one at a time, in order, so replies never interleave. shown === null: not displayed. */
   function send(message, shown) {
     if (!message || !message.trim()) return;
     if (message.length > MAX_LENGTH) { addMessage("bot", t.tooLong, false); return; }
-    if (shown !== null) addMessage("user", shown || message, true);
-    queue = queue.then(function () { return post(message); });
+    var item = { message: message, typed: shown === undefined, text: shown === null ? null : shown || message };
+    if (item.text !== null) {
+      item.bubble = addMessage("user", item.text, false);
+      item.bubble.classList.add("pb-pending");
+    }
+    waiting.push(item);
+    queue = queue.then(function () { return item.dropped ? null : deliver(item); });
   }
 
+  /* One POST. Resolves to {kind: "replies", replies}, {kind: "unreachable"} (the request never reached the
+   * assistant: no connection — refused, or a proxy's 502/503 without CORS headers, which the browser also
+   * reports as a network error — or a readable 502/503) or {kind: "failed"} (it may have reached it). */
   function post(message) {
-    setBusy(true);
     return fetch(cfg.serverUrl.replace(/\/$/, "") + "/webhooks/rest/webhook", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ sender: sessionId(), message: message }),
-    })
-      .then(function (r) {
-        if (r.status === 429) return [{ text: t.slowDown }];
-        if (r.status === 413) return [{ text: t.tooLong }];
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.json();
-      })
-      .then(function (replies) {
-        (replies || []).forEach(function (m) {
-          if (m.text) addMessage("bot", m.text, true);
-          if (m.buttons && m.buttons.length) addButtons(m.buttons);
-        });
-      })
-      .catch(function () { addMessage("bot", t.error, false); })
-      .then(function () { setBusy(false); });
+    }).then(
+      function (r) {
+        if (r.status === 502 || r.status === 503) return { kind: "unreachable" };
+        if (r.status === 429) return { kind: "replies", replies: [{ text: t.slowDown }] };
+        if (r.status === 413) return { kind: "replies", replies: [{ text: t.tooLong }] };
+        if (!r.ok) return { kind: "failed" };
+        return r.json().then(
+          function (replies) { return { kind: "replies", replies: replies || [] }; },
+          function () { return { kind: "failed" }; }
+        );
+      },
+      function () { return { kind: "unreachable" }; }
+    );
+  }
+
+  /* Wait before retry number `attempt` (0, 1, …): 0.5 s doubling to at most 5 s, with jitter so that
+   * many open chats do not all knock at the same moment when the assistant comes back. */
+  function backoff(attempt) {
+    var base = Math.min(5000, 500 * Math.pow(2, attempt));
+    return base * (0.8 + 0.4 * Math.random());
+  }
+
+  function deliver(item) {
+    var deadline = null;
+    var attempt = 0;
+    setStatus("typing");
+    function tryOnce() {
+      return post(item.message).then(function (result) {
+        if (result.kind !== "unreachable") return settle(item, result);
+        var now = Date.now();
+        if (deadline === null) deadline = now + cfg.retrySeconds * 1000;
+        if (now >= deadline) return giveUp(item);
+        setStatus("connecting");
+        var delay = Math.min(backoff(attempt++), deadline - now);
+        return new Promise(function (resolve) { setTimeout(resolve, delay); }).then(tryOnce);
+      });
+    }
+    return tryOnce().then(function () { setStatus(null); });
+  }
+
+  function settle(item, result) {
+    waiting.splice(waiting.indexOf(item), 1);
+    if (item.bubble) {
+      item.bubble.classList.remove("pb-pending");
+      remember({ who: "user", text: item.text });
+    }
+    if (result.kind === "failed") { addMessage("bot", t.error, false); return; }
+    result.replies.forEach(function (m) {
+      if (m.text) addMessage("bot", m.text, true);
+      if (m.buttons && m.buttons.length) addButtons(m.buttons);
+    });
+  }
+
+  /* The assistant stayed unreachable: this message and the ones typed after it (their order matters)
+   * are not sent; what the visitor typed goes back into the box, followed by anything typed since. */
+  function giveUp(item) {
+    var undelivered = waiting.splice(waiting.indexOf(item));
+    var texts = [];
+    undelivered.forEach(function (u) {
+      u.dropped = true;
+      if (u.bubble) u.bubble.remove();
+      if (u.typed) texts.push(u.text);
+    });
+    if (texts.length) input.value = texts.concat(input.value ? [input.value] : []).join("\n");
+    addMessage("bot", texts.length ? t.notSent : t.error, false);
   }
 
   function open() {

@@ -33,7 +33,7 @@ def test_generated_haproxy_config_is_valid_for_haproxy(settings_for: Callable[..
 def test_two_replicas_run_behind_the_balancer_and_restart(settings_for: Callable[..., Settings]) -> None:
     settings = settings_for(**CLUSTER)
     specs = {s.name: s for s in process_specs(settings, Path("model.tar.gz"), replicas=2, ports=[6001, 6002])}
-    assert set(specs) == {"actions", "worker", "rasa1", "rasa2", "balancer", "widget"}
+    assert set(specs) == {"actions", "worker", "rasa1", "rasa2", "balancer", "widget", "console"}
     assert all(specs[n].restart for n in ("actions", "worker", "rasa1", "rasa2", "balancer"))
     assert "6001" in specs["rasa1"].argv and "6002" in specs["rasa2"].argv
     env = specs["rasa1"].env
@@ -52,7 +52,7 @@ def test_one_server_embedded_uses_the_in_memory_lock_store(settings_for: Callabl
     assert env["PRIVACYBOT_LOCK_STORE_TYPE"] == "in_memory"
     assert env["PRIVACYBOT_TRACKER_STORE_URL"].startswith("sqlite:///")
     names = [s.name for s in process_specs(settings, Path("m.tar.gz"))]
-    assert names == ["actions", "rasa", "worker", "widget"]
+    assert names == ["actions", "rasa", "worker", "widget", "console"]
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -174,9 +175,19 @@ class TicketService:
         return ticket
 
     def set_status(
-        self, reference: str, status: str, actor: str, note: str | None = None, reason: str | None = None
+        self,
+        reference: str,
+        status: str,
+        actor: str,
+        note: str | None = None,
+        reason: str | None = None,
+        effects: Callable[[Session, Ticket], None] | None = None,
     ) -> Ticket:
-        """Move a ticket along its lifecycle; refused with a clear message where not allowed."""
+        """Move a ticket along its lifecycle; refused with a clear message where not allowed.
+
+        ``effects`` runs in the same transaction after the change (e.g. to queue the person's answer):
+        if it raises, the change is rolled back.
+        """
         with transaction(self.factory) as session:
             ticket = self._load(session, reference)
             goal = check_transition(ticket.status, status, reason, note)
@@ -189,6 +200,8 @@ class TicketService:
                     ticket.outcome += f": {note}"
             after = {"status": goal.value, **({"reason": reason} if reason else {})}
             audit(session, ticket, actor, "status_changed", before, after, note)
+            if effects is not None:
+                effects(session, ticket)
         if goal is Status.completed and "erasure" in ticket.rights:
             from bot.retention import erase_requester_conversations
 

@@ -1,0 +1,132 @@
+"""The console's web application (Sanic, server-side Jinja2 templates, our own CSS; nothing from a CDN)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from sanic import Sanic, response
+from sanic.exceptions import MethodNotSupported, NotFound, PayloadTooLarge
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.console import auth_views, download_views, register_views, ticket_views
+from bot.console.web import STATIC, Console
+from bot.settings import Settings
+from bot.tickets.db import session_factory
+from bot.tickets.models import utcnow
+
+log = logging.getLogger(__name__)
+PURGE_EVERY = 600.0  # seconds between deletions of expired files and idle sessions
+MULTIPART_MARGIN = 1024 * 1024  # room for the form fields around the file
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+_names = itertools.count(1)
+
+
+def create_app(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Sanic:
+    """The console for the ticket database of ``settings``; ``clock`` gives the time (tests fix it)."""
+    console = Console(settings, session_factory(settings.database_url), clock)
+    app = Sanic(f"privacybot-console-{next(_names)}")
+    app.config.REQUEST_MAX_SIZE = settings.console_upload_limit_mb * 1024 * 1024 + MULTIPART_MARGIN
+    app.config.FALLBACK_ERROR_FORMAT = "html"
+    app.ctx.console = console
+    css = (STATIC / "console.css").read_bytes()
+
+    @app.get("/static/console.css")
+    async def stylesheet(request: Request) -> HTTPResponse:
+        return response.raw(css, content_type="text/css; charset=utf-8")
+
+    @app.get("/health")
+    async def health(request: Request) -> HTTPResponse:
+        return response.text("ok")
+
+    auth_views.add_routes(app, console)
+    ticket_views.add_routes(app, console)
+    register_views.add_routes(app, console)
+    download_views.add_routes(app, console)
+
+    @app.exception(NotFound, MethodNotSupported)
+    async def not_found(request: Request, exc: Exception) -> HTTPResponse:
+        return console.not_found(request)
+
+    @app.exception(PayloadTooLarge)
+    async def too_large(request: Request, exc: Exception) -> HTTPResponse:
+        limit = settings.console_upload_limit_mb
+        message = f"The upload is larger than the limit of {limit} MB. Nothing was changed."
+        return console.render(request, "message.html", status=413, title="File too large", message=message)
+
+    @app.on_response
+    async def security_headers(request: Request, resp: HTTPResponse) -> None:
+        resp.headers["Content-Security-Policy"] = CSP
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        resp.headers["X-Frame-Options"] = "DENY"
+        resp.headers["Cache-Control"] = "no-store"
+
+    async def housekeeping(app: Sanic) -> None:
+        while True:
+            try:
+                now = console.now()
+                console.downloads.purge(now)
+                console.sessions.purge(now)
+            except Exception as exc:  # the next round tries again
+                log.warning("console housekeeping failed: %s", type(exc).__name__)
+            await asyncio.sleep(PURGE_EVERY)
+
+    app.add_task(housekeeping)  # type: ignore[arg-type]  # Sanic passes the app to a task function
+    return app
+
+
+def serve(settings: Settings) -> None:
+    """Run the console until SIGTERM/SIGINT (one process)."""
+    app = create_app(settings)
+    print(f"DPO console on http://{settings.host}:{settings.console_port}/", flush=True)
+    app.run(host=settings.host, port=settings.console_port, access_log=False, workers=1, motd=False)
+
+
+@contextmanager
+def serving_in_thread(app: Sanic, host: str, port: int) -> Iterator[None]:
+    """Serve ``app`` from a background thread (tests: the console's clock stays in the test's hands)."""
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+    server: dict[str, object] = {}
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+
+        async def start() -> None:
+            srv = await app.create_server(host=host, port=port, return_asyncio_server=True, access_log=False)
+            assert srv is not None
+            await srv.startup()
+            await srv.after_start()
+            server["srv"] = srv
+            started.set()
+
+        loop.run_until_complete(start())
+        loop.run_forever()
+
+    thread = threading.Thread(target=run, name="console", daemon=True)
+    thread.start()
+    if not started.wait(30):
+        raise RuntimeError("the console did not start")
+    try:
+        yield
+    finally:
+
+        async def stop() -> None:
+            srv = server["srv"]
+            await srv.before_stop()  # type: ignore[attr-defined]
+            srv.close()  # type: ignore[attr-defined]
+            await srv.wait_closed()  # type: ignore[attr-defined]
+
+        asyncio.run_coroutine_threadsafe(stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)

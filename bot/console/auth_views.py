@@ -74,9 +74,8 @@ def add_routes(app: Sanic, console: Console) -> None:
         result = console.accounts.authenticate(email, request.form.get("password") or "", console.now())
         if result.outcome is LoginOutcome.ok:
             return start_session(request, result)
-        actor = result.email or "anonymous"
-        console.log(actor, "login_locked" if result.outcome is LoginOutcome.locked else "login_failed", request,
-                    result.outcome.value)  # fmt: skip
+        action = "login_locked" if result.outcome is LoginOutcome.locked else "login_failed"
+        console.log(result.email or "anonymous", action, request, result.outcome.value)
         return console.render(request, "login.html", status=401, notice="", error=FAILED, email=email)
 
     @app.get("/login/totp")

@@ -107,6 +107,8 @@ def list_users(ctx: click.Context) -> None:
     if not users:
         click.echo("no accounts: add one with `privacybot console add-user EMAIL --role dpo`")
     for u in users:
-        state = "disabled" if u.disabled_at else ("locked" if u.locked_until and u.locked_until > utcnow() else "active")
+        state = (
+            "disabled" if u.disabled_at else ("locked" if u.locked_until and u.locked_until > utcnow() else "active")
+        )
         factor = "TOTP" if u.totp_confirmed_at else "no second factor"
         click.echo(f"{u.email:<40} {u.role:<7} {factor:<17} {state}")

@@ -37,8 +37,9 @@ def add_routes(app: Sanic, console: Console) -> None:
             outcome = console.downloads.send_code(token, console.now())
         except Exception:
             notice = "Sorry, the email could not be sent just now. Please try again in a minute."
-            return console.render(request, "download.html", status=503, offer=found, token=token, sent=False,
-                                  notice=notice)  # fmt: skip
+            return console.render(
+                request, "download.html", status=503, offer=found, token=token, sent=False, notice=notice
+            )
         if outcome is None:
             return console.not_found(request)
         notice = WAIT.get(outcome, "We have emailed you a code. It is valid for a few minutes.")

@@ -163,12 +163,13 @@ class Accounts:
     # ------------------------------------------------------------------ second factor
 
     def start_enrolment(self, user_id: int) -> str:
-        """A new, unconfirmed TOTP secret for the account (replaces an unconfirmed one)."""
+        """The account's unconfirmed TOTP secret, made on first use (a reload shows the same one)."""
         with transaction(self.factory) as session:
             user = session.get(ConsoleUser, user_id)
             if user.totp_confirmed_at is not None:
                 raise AccountError("a second factor is set up already")
-            user.totp_secret = pyotp.random_base32()
+            if not user.totp_secret:
+                user.totp_secret = pyotp.random_base32()
             return str(user.totp_secret)
 
     def check_totp(self, user_id: int, code: str, now: datetime, confirm: bool = False) -> LoginResult:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 
 from sanic import Sanic, response
@@ -90,43 +88,3 @@ def serve(settings: Settings) -> None:
     app = create_app(settings)
     print(f"DPO console on http://{settings.host}:{settings.console_port}/", flush=True)
     app.run(host=settings.host, port=settings.console_port, access_log=False, workers=1, motd=False)
-
-
-@contextmanager
-def serving_in_thread(app: Sanic, host: str, port: int) -> Iterator[None]:
-    """Serve ``app`` from a background thread (tests: the console's clock stays in the test's hands)."""
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
-    server: dict[str, object] = {}
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-
-        async def start() -> None:
-            srv = await app.create_server(host=host, port=port, return_asyncio_server=True, access_log=False)
-            assert srv is not None
-            await srv.startup()
-            await srv.after_start()
-            server["srv"] = srv
-            started.set()
-
-        loop.run_until_complete(start())
-        loop.run_forever()
-
-    thread = threading.Thread(target=run, name="console", daemon=True)
-    thread.start()
-    if not started.wait(30):
-        raise RuntimeError("the console did not start")
-    try:
-        yield
-    finally:
-
-        async def stop() -> None:
-            srv = server["srv"]
-            await srv.before_stop()  # type: ignore[attr-defined]
-            srv.close()  # type: ignore[attr-defined]
-            await srv.wait_closed()  # type: ignore[attr-defined]
-
-        asyncio.run_coroutine_threadsafe(stop(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)

@@ -133,7 +133,7 @@ def add_routes(app: Sanic, console: Console) -> None:
             console.log(current.email, "totp_enrolment_failed", request)
             secret = console.accounts.start_enrolment(current.user_id)
             uri = provisioning_uri(secret, current.email)
-            error = "That code did not match. A new secret was made: please scan this one."
+            error = "That code did not match. Check that the app shows the code for this account, and try again."
             return console.render(request, "enrol.html", status=401, secret=secret, qr=_qr_svg(uri), error=error)
         console.log(current.email, "totp_enrolled", request)
         resp = response.redirect("/", status=303)

@@ -87,12 +87,15 @@ def test_container_deployment_files_are_consistent() -> None:
     compose = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text())
     commands = {name: svc.get("command") for name, svc in compose["services"].items()}
     ours = [c for c in commands.values() if c and c[0] == "privacybot"]
-    assert {c[1] for c in ours} == {"db", "rasa-server", "actions", "worker", "widget"}
+    assert {c[1] for c in ours} == {"db", "rasa-server", "actions", "worker", "widget", "console"}
     for command in ours:
         assert command[1] in main.commands
     assert compose["services"]["rasa"]["deploy"]["replicas"] == 2
     env = compose["services"]["rasa"]["environment"]
     assert env["PRIVACYBOT_PROFILE"] == "production" and "${" in env["PRIVACYBOT_VERIFICATION_SECRET"]
+    console = compose["services"]["console"]
+    assert console["environment"]["PRIVACYBOT_PROFILE"] == "production"  # TOTP required, Secure cookies
+    assert console["ports"] == ["127.0.0.1:8090:8090"]  # not published beyond the host: put TLS in front
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
     assert "-r requirements.lock" in dockerfile and "USER privacybot" in dockerfile
     checked = subprocess.run(

@@ -349,3 +349,43 @@ def test_migrations_add_and_remove_the_console_tables(db_url: str) -> None:
     upgrade(db_url)
     engine.dispose()
     assert console_tables <= set(sa.inspect(engine).get_table_names())
+
+
+def test_transcript_reads_the_conversation_from_rasas_store_while_it_is_kept(
+    settings_for: Callable[..., Settings],
+) -> None:
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.console.transcript import transcript
+    from bot.retention import erase_conversations
+    from bot.tracker_store import ResilientSQLTrackerStore
+
+    settings = settings_for()
+    settings.data_dir.mkdir(parents=True)
+    url = settings.tracker_store_url
+    assert transcript(url, "web-1") is None  # Rasa has not created its store yet
+    store = ResilientSQLTrackerStore(domain=Domain.empty(), host=url)
+    at = NOW.timestamp()
+    events = [
+        ActionExecuted("action_listen", timestamp=at),
+        UserUttered("<b>delete</b> me", timestamp=at + 1),
+        BotUttered("You'd like us to erase your personal data (Art. 17 GDPR).", timestamp=at + 2),
+        UserUttered("/code_verified", timestamp=at + 3),
+    ]
+    asyncio.run(store.save(DialogueStateTracker.from_events("web-1", events)))
+    store.engine.dispose()
+    lines = transcript(url, "web-1")
+    assert lines is not None
+    assert [(line.speaker, line.text) for line in lines] == [
+        ("person", "<b>delete</b> me"),
+        ("assistant", "You'd like us to erase your personal data (Art. 17 GDPR)."),
+        ("person", "(code verified)"),
+    ]
+    assert lines[0].at == NOW + timedelta(seconds=1)
+    assert transcript(url, None) is None and transcript(url, "someone-else") is None
+    erase_conversations(url, ["web-1"])
+    assert transcript(url, "web-1") is None  # gone after retention or an erasure

@@ -59,5 +59,7 @@ def transcript(tracker_store_url: str, conversation_id: str | None) -> list[Line
             text = ""
         if text:
             speaker = "person" if type_name == "user" else "assistant"
+            if speaker == "person" and text.startswith("/"):  # a button or a step the channel took for the person
+                text = f"({text[1:].replace('_', ' ')})"
             lines.append(Line(datetime.fromtimestamp(float(timestamp or 0), UTC), speaker, text))
     return lines

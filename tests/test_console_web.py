@@ -309,3 +309,33 @@ def test_download_link_guessed_expired_or_with_a_wrong_code_is_one_404(env: Env)
     env.clock.now = NOW + timedelta(days=7)
     expired = person.get(f"/download/{token}")
     assert expired.status_code == 404 and expired.text == guessed.text
+
+
+def test_register_page_plot_and_exports_without_contacts(env: Env) -> None:
+    from bot.console.register_views import monthly
+
+    done = env.file(received_at=datetime(2026, 10, 1, 9, tzinfo=UTC), rights=["erasure", "access"])
+    env.file()
+    client = env.signed_in()
+    client.post(f"/tickets/{done}/complete", {"message": "Erased."}, form_page=f"/tickets/{done}")
+    page = client.get("/register")
+    assert page.status_code == 200 and "2 request(s) on record" in page.text
+    assert "Right to erasure" in page.text and 'src="/register/plot.svg"' in page.text
+    plot = client.get("/register/plot.svg")
+    assert plot.headers["Content-Type"] == "image/svg+xml" and plot.content.lstrip().startswith(b"<?xml")
+    assert b"Requests per month by right" in plot.content and b"Right to erasure" in plot.content  # title, legend
+    exported = client.get("/register/export.csv").text
+    assert exported.startswith("reference,rights,status") and done in exported and "jane.doe" not in exported
+    rows = client.get("/register/export.json").json()
+    assert len(rows) == 2 and done in {r["reference"] for r in rows} and "requester" not in rows[0]
+    assert ("dpo@example.com", "register_exported") in env.events()
+    _, events = env.service.get(done)
+    answered = next(e for e in events if e.action == "person_answered")
+    assert answered.actor == "console:dpo@example.com" and answered.after == {
+        "email": "answer_completed",
+        "download_link": False,
+    }
+    months, counts, rates = monthly(env.settings, env.service.find())
+    assert months == ["2026-10", "2026-11", "2026-12"]  # received in October and November, closed on 1 December
+    assert counts["erasure"] == [1, 0, 0] and counts["access"] == [1, 1, 0]
+    assert rates == [None, None, 0.0]  # received 1 October, due 2 November: closed late

@@ -81,7 +81,7 @@ def change_status(
         )
 
     try:
-        ticket = service.set_status(reference, status, actor, note, reason, effects=answer)
+        ticket = service.set_status(reference, status, actor, note, reason, effects=answer, now=now)
     except BaseException:
         if stored:
             (files_dir(settings) / stored).unlink(missing_ok=True)

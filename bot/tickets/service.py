@@ -182,6 +182,7 @@ class TicketService:
         note: str | None = None,
         reason: str | None = None,
         effects: Callable[[Session, Ticket], None] | None = None,
+        now: datetime | None = None,
     ) -> Ticket:
         """Move a ticket along its lifecycle; refused with a clear message where not allowed.
 
@@ -194,7 +195,7 @@ class TicketService:
             before = {"status": ticket.status}
             ticket.status = goal.value
             if goal in CLOSED:
-                ticket.closed_at = utcnow()
+                ticket.closed_at = now or utcnow()
                 ticket.outcome = REJECTION_REASONS[reason] if goal is Status.rejected and reason else goal.value
                 if note:
                     ticket.outcome += f": {note}"

@@ -155,6 +155,15 @@ def withdrawal(settings: Settings, to: str, reference: str, language: str | None
     return _message(settings, to, f"Your privacy request {reference} was withdrawn", text)
 
 
+def withdrawn_by_the_person(settings: Settings, reference: str, rights: str) -> EmailMessage:
+    """Tells the DPO that the person withdrew their request in the chat."""
+    text = (
+        f"The person withdrew request {reference} ({rights}) in the chat, after confirming the address on the "
+        "ticket with a code. The ticket is closed as withdrawn and the person was sent a confirmation."
+    )
+    return _message(settings, settings.dpo_email, f"[{reference}] withdrawn by the person", text)
+
+
 def download_code(settings: Settings, to: str, reference: str, code: str, minutes: int) -> EmailMessage:
     """The one-time code that opens the download of the person's file."""
     text = (

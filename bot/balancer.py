@@ -16,6 +16,7 @@ from bot.settings import Settings
 
 HAPROXY_NAMES = ("haproxy", "/usr/sbin/haproxy")
 MAX_BODY_BYTES = 64 * 1024
+LENGTH_REQUIRED = '{"error": "send the request body with a Content-Length header"}'
 
 
 class BalancerMissing(RuntimeError):
@@ -54,6 +55,9 @@ frontend public
     option http-buffer-request
     option forwardfor
     http-request deny deny_status 413 if {{ req.hdr_val(content-length) gt {MAX_BODY_BYTES} }}
+    # a chunked body declares no length, so the rule above cannot see its size: ask for a length instead
+    acl chunked req.hdr(transfer-encoding) -m found
+    http-request return status 411 content-type application/json string '{LENGTH_REQUIRED}' if chunked
     default_backend rest
 
 backend rest

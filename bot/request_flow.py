@@ -5,6 +5,7 @@ What is said to the person never depends on whether the address is known to the 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from bot.mail import compose
@@ -17,8 +18,10 @@ from bot.tickets.records import mask_email
 from bot.tickets.service import NewRequest
 from bot.verification import SendOutcome, conversation_key, subject_match
 
+log = logging.getLogger(__name__)
 CONTACT_OFFER = "As an extra check you can also share your phone number with the button below (optional)."
 PHONE_CONFIRMED = "Thanks, your phone number is confirmed as an extra check. I'll add it to your request."
+SEND_FAILED = "Sorry, I couldn't send the email just now, so no code is on its way. You can try again now or later."
 STRICTNESS = [Verification.none, Verification.confirmed_email, Verification.verified_email]
 CHANNELS = {"telegram_bridge": "telegram", "telegram": "telegram"}  # every other input channel is the website
 
@@ -65,9 +68,11 @@ def send_code(sender_id: str, email: str) -> CodeRequest:
     minutes = settings.code_lifetime_seconds // 60
     try:
         mail().send(compose.verification_code(settings, email, result.code, minutes).as_bytes())
-    except Exception:
-        verifier().cancel(sender_id)
-        return CodeRequest(False, "Sorry, I couldn't send the email just now. Please try again in a minute.")
+    except Exception as exc:  # the mail server is down or refused the message: that code must never count
+        log.warning("verification code not sent: %s", type(exc).__name__)  # the text may name the address
+        assert result.challenge_id is not None
+        verifier().withdraw(result.challenge_id)
+        return CodeRequest(False, SEND_FAILED)
     return CodeRequest(
         True,
         f"I've sent a 6-digit code to {mask_email(email)}. Please type it here; it's valid for {minutes} minutes. "

@@ -192,6 +192,19 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-40 letters or digits (Rasa's lock store allows no other characters)")
         return value
 
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        """Exact origins only: Rasa's CORS layer reads "*" or regex characters as patterns and would then
+        answer any site's browser (with credentials)."""
+        origins = [o.strip() for o in value.split(",") if o.strip()]
+        for origin in origins:
+            if not re.fullmatch(r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::\d{1,5})?", origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin; list exact origins such as https://www.example.com (no * or paths)"
+                )
+        return ",".join(origins)
+
     @field_validator("database_url", "tracker_store_url")
     @classmethod
     def _sqlalchemy_url(cls, value: str) -> str:

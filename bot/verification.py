@@ -5,6 +5,8 @@
 - Codes expire (default 10 minutes); 5 wrong attempts lock the challenge; a new code can be sent
   after a cooldown (60 s) and at most 3 times per address per hour, and a conversation may ask for
   at most 5 codes per hour. Comparisons are constant-time.
+- A code the mail server refused is withdrawn: it never verifies, and as nothing reached the inbox it
+  starts no cooldown and does not count against the address (it does count for the conversation).
 - The code never passes through Rasa: input channels hand a code reply to :func:`check` and forward
   only the outcome (an intent) to the assistant, so the code is in no tracker and no Rasa log.
 - What the person is told never depends on whether the address is known to the company.
@@ -29,6 +31,7 @@ from bot.tickets.models import DataSubject, VerificationChallenge, utcnow
 
 CODE_DIGITS = 6
 CODE_RE = re.compile(r"(?<!\d)(\d{3})[\s-]?(\d{3})(?!\d)")
+ADDRESS_RE = re.compile(r"\S+@\S+")  # digits in an email address ("max.123456@example.com") are no code
 
 
 class SendOutcome(StrEnum):
@@ -76,7 +79,7 @@ def conversation_key(sender_id: str) -> str:
 
 def find_code(text: str) -> str | None:
     """The 6-digit code in a message ("123456", "123 456", "code: 123-456"), if any."""
-    match = CODE_RE.search(text)
+    match = CODE_RE.search(ADDRESS_RE.sub(" ", text))
     return match.group(1) + match.group(2) if match else None
 
 
@@ -114,7 +117,9 @@ class Verifier:
         hour_ago = now - timedelta(hours=1)
         with transaction(self.factory) as session:
             last = session.execute(
-                select(func.max(VerificationChallenge.created_at)).where(VerificationChallenge.conversation == conv)
+                select(func.max(VerificationChallenge.created_at)).where(
+                    VerificationChallenge.conversation == conv, VerificationChallenge.status != "unsent"
+                )
             ).scalar()
             cooldown = timedelta(seconds=self.settings.code_cooldown_seconds)
             if last is not None and now - last < cooldown:
@@ -132,7 +137,10 @@ class Verifier:
                 >= self.settings.codes_per_conversation_per_hour
             ):
                 return SendResult(SendOutcome.conversation_limit)
-            if issued_since(VerificationChallenge.address == address) >= self.settings.codes_per_address_per_hour:
+            delivered_to_address = (VerificationChallenge.address == address) & (
+                VerificationChallenge.status != "unsent"
+            )
+            if issued_since(delivered_to_address) >= self.settings.codes_per_address_per_hour:
                 return SendResult(SendOutcome.address_limit)
             session.execute(
                 update(VerificationChallenge)
@@ -162,7 +170,7 @@ class Verifier:
         conv = conversation_key(sender_id)
         with transaction(self.factory) as session:
             challenge = session.execute(_latest(conv).with_for_update()).scalar_one_or_none()
-            if challenge is None or challenge.status in {"cancelled", "superseded", "used"}:
+            if challenge is None or challenge.status in {"cancelled", "superseded", "used", "unsent"}:
                 return CheckResult(CheckOutcome.none_pending)
             if challenge.status == "verified":  # filing failed after the check: the same code may retry
                 given = self._digest(challenge.key_id, f"code:{challenge.id}", code)
@@ -224,6 +232,16 @@ class Verifier:
                 update(VerificationChallenge)
                 .where(VerificationChallenge.id == challenge_id)
                 .values(status="used")
+                .execution_options(synchronize_session=False)
+            )
+
+    def withdraw(self, challenge_id: int) -> None:
+        """The code could not be sent: it can never be used, and it starts no cooldown."""
+        with transaction(self.factory) as session:
+            session.execute(
+                update(VerificationChallenge)
+                .where(VerificationChallenge.id == challenge_id)
+                .values(status="unsent")
                 .execution_options(synchronize_session=False)
             )
 

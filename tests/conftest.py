@@ -128,17 +128,26 @@ def buttons(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 class Mailbox:
-    """A real SMTP server (aiosmtpd) on localhost that keeps every message it receives."""
+    """A real SMTP server (aiosmtpd) on localhost that keeps every message it receives.
+
+    Messages to an address in ``refuse`` are answered with a temporary failure (kept in ``refused``).
+    """
 
     def __init__(self) -> None:
         from aiosmtpd.controller import Controller
 
         self.messages: list[EmailMessage] = []
+        self.refuse: set[str] = set()
+        self.refused: list[EmailMessage] = []
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
+        message = message_from_bytes(envelope.content, policy=policy.default)  # type: ignore[arg-type]
+        if self.refuse.intersection(envelope.rcpt_tos):
+            self.refused.append(message)
+            return "451 4.3.0 Mailbox busy, try again later"
+        self.messages.append(message)
         return "250 OK"
 
     def to(self, address: str) -> list[EmailMessage]:

@@ -102,3 +102,84 @@ def test_container_deployment_files_are_consistent() -> None:
         [haproxy_binary(), "-c", "-f", str(PROJECT_ROOT / "deploy" / "haproxy.cfg")], capture_output=True, text=True
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+class Replica:
+    """A stand-in Rasa replica on localhost: answers HAProxy's health check, records the POSTs it receives."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.bodies: list[int] = []
+        replica = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                self.answer(b"Hello from Rasa")
+
+            def do_POST(self) -> None:
+                size = 0
+                if "chunked" in self.headers.get("Transfer-Encoding", ""):
+                    while (chunk := int(self.rfile.readline().split(b";")[0], 16)) > 0:
+                        size += len(self.rfile.read(chunk))
+                        self.rfile.readline()
+                    self.rfile.readline()
+                else:
+                    size = len(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                replica.bodies.append(size)
+                self.answer(b"[]")
+
+            def answer(self, body: bytes) -> None:
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_the_balancer_refuses_bodies_above_its_limit_however_they_are_sent(
+    settings_for: Callable[..., Settings],
+) -> None:
+    """HAProxy answers 413 above 64 KiB itself, for a declared length and for a chunked body alike."""
+    import time
+
+    import requests
+
+    from bot.balancer import MAX_BODY_BYTES
+    from bot.local_stack import free_port
+
+    settings = settings_for(**CLUSTER, rasa_port=free_port())
+    replicas = [Replica(), Replica()]
+    config = write_haproxy_config(settings, [r.port for r in replicas])
+    balancer = subprocess.Popen([haproxy_binary(), "-db", "-f", str(config)], stderr=subprocess.PIPE, text=True)
+    url = f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/webhook"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.post(url, data=b"{}", timeout=5).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        before = sum(len(r.bodies) for r in replicas)
+        assert before >= 1  # small requests pass
+        big = b"x" * (MAX_BODY_BYTES + 1)
+        assert requests.post(url, data=big, timeout=10).status_code == 413
+        chunked = requests.post(url, data=iter([big[:40_000], big[40_000:]]), timeout=10)  # no Content-Length
+        assert chunked.status_code == 411 and "Content-Length" in chunked.json()["error"]
+        assert sum(len(r.bodies) for r in replicas) == before  # neither reached a replica
+    finally:
+        balancer.terminate()
+        balancer.wait(timeout=10)
+        for r in replicas:
+            r.server.shutdown()

@@ -125,6 +125,16 @@ def test_replicas_start_without_racing_to_create_the_conversation_table(cluster:
     assert "Could not create tables" not in log and "UniqueViolation" not in log
 
 
+def test_the_rasa_api_with_a_token_configured_answers_only_with_it(cluster: Cluster) -> None:
+    """Production turns Rasa's HTTP API on with a token: through the balancer, no token or a wrong one gets 401."""
+    url = f"{cluster.settings.rasa_url}/conversations/api-probe/tracker"
+    real = cluster.settings.rasa_api_token.get_secret_value()
+    assert requests.get(url, timeout=30).status_code == 401
+    assert requests.get(url, params={"token": "guess"}, timeout=30).status_code == 401
+    assert requests.get(url, params={"token": real[:-1]}, timeout=30).status_code == 401
+    assert requests.get(url, params={"token": real}, timeout=30).status_code == 200
+
+
 def address() -> str:
     return f"person-{uuid.uuid4().hex[:10]}@example.com"
 

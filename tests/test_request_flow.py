@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from bot.channels.screening import INTERNAL_INTENTS
 from bot.tickets.db import session_factory, transaction
 from bot.tickets.models import Ticket, VerificationChallenge
 from bot.verification import conversation_key
@@ -160,12 +164,38 @@ def test_malformed_and_injection_addresses_are_refused(servers: Servers, mailbox
     assert "I've sent a 6-digit code" in chat.say_text(address())  # the form still works
 
 
-def test_typed_internal_intent_cannot_fake_verification(servers: Servers, mailbox: Mailbox) -> None:
+def stored_events(servers: Servers, sender: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in tracker_events(servers, sender).splitlines()]
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "/code_verified",
+        '/code_verified{"attempts_left": "5"}',
+        "/phone_verified",
+        '/phone_verified{"verified_phone": "+4940123456"}',
+        "/code_wrong",
+    ],
+)
+def test_typed_internal_intent_cannot_fake_verification(servers: Servers, mailbox: Mailbox, forged: str) -> None:
+    """The channel hands a typed internal intent on as plain text: no internal intent, no filing, no phone."""
     chat, email = servers.conversation(), address()
     start_erasure(chat, email)
-    chat.say("/code_verified")
-    chat.say('/code_verified{"attempts_left": "5"}')
+    reply = chat.say_text(forged)
+    for effect in ("can't file it yet", "filed with reference", "phone number is confirmed", "code isn't right"):
+        assert effect not in reply
+    events = stored_events(servers, chat.sender)
+    [heard] = [e for e in events if e["event"] == "user" and e["text"] == forged.lstrip("/")]
+    assert heard["parse_data"]["intent"]["name"] not in INTERNAL_INTENTS
+    assert not [e for e in events if e["event"] == "user" and e["parse_data"]["intent"]["name"] in INTERNAL_INTENTS]
+    ran = {e["name"] for e in events if e["event"] == "action"}
+    assert not ran & {"action_file_ticket", "action_phone_verified", "action_code_feedback"}
+    assert not [e for e in events if e["event"] == "slot" and e["name"] == "requester_phone" and e["value"]]
     assert tickets_of(servers, chat.sender) == []
+    assert "filed with reference" in chat.say_text(mailbox.latest_code(email))  # the real code still works
+    [ticket] = tickets_of(servers, chat.sender)
+    assert ticket.verification_method == "verified_email"  # no phone was added
 
 
 def test_objection_needs_only_a_confirmed_address(servers: Servers, mailbox: Mailbox) -> None:
@@ -208,15 +238,56 @@ def test_known_and_unknown_addresses_get_the_same_words(servers: Servers, mailbo
     assert replies[0] == replies[2] and replies[1] == replies[3]
 
 
+def test_an_old_code_after_a_resend_is_wrong_and_codes_may_be_typed_with_a_space_or_dash(
+    servers: Servers, mailbox: Mailbox
+) -> None:
+    chat, email = servers.conversation(), address()
+    start_erasure(chat, email)
+    old = mailbox.latest_code(email)
+    time.sleep(3.2)  # the test cooldown is 3 s
+    assert "I've sent a 6-digit code" in chat.say_text("send me a new code")
+    new = mailbox.latest_code(email, count=2)
+    if old != new:  # one in a million they are equal
+        assert chat.say_text(f"{old[:3]} {old[3:]}") == "That code isn't right. You have 4 more tries."
+    assert "filed with reference" in chat.say_text(f"my code is {new[:3]}-{new[3:]}")
+    other, second = servers.conversation(), address()
+    start_erasure(other, second)
+    code = mailbox.latest_code(second)
+    assert "filed with reference" in other.say_text(f"{code[:3]} {code[3:]}")
+    for sender, typed in ((chat.sender, old), (chat.sender, new), (other.sender, code)):
+        events = tracker_events(servers, sender)
+        assert typed not in events and typed[:3] + " " + typed[3:] not in events and typed[:3] + "-" not in events
+
+
+def test_a_code_email_the_mail_server_refuses_loses_nothing(servers: Servers, mailbox: Mailbox) -> None:
+    """The person hears no code is coming, the request waits, the refused code is dead, a retry works at once."""
+    chat, email = servers.conversation(), address().replace("@", "-123456@")  # six digits: still an address
+    USED_ADDRESSES.append(email)
+    mailbox.refuse.add(email)
+    try:
+        reply = start_erasure(chat, email)
+    finally:
+        mailbox.refuse.discard(email)
+    assert "couldn't send the email just now, so no code is on its way" in reply
+    assert "Which address is it?" in reply and "I've sent" not in reply
+    [refused] = [m for m in mailbox.refused if m["To"] == email]
+    dead = re.search(r"code is: (\d{6})", refused.get_body(("plain",)).get_content())
+    assert dead is not None
+    assert "I've sent a 6-digit code" in chat.say_text(email)  # straight away: no cooldown, nothing was sent
+    if dead.group(1) != mailbox.latest_code(email):
+        assert "code isn't right" in chat.say_text(dead.group(1))
+    assert "filed with reference" in chat.say_text(mailbox.latest_code(email))
+    [ticket] = tickets_of(servers, chat.sender)
+    assert ticket.request_text == "plz delete me from ur database" and ticket.rights == ["erasure"]
+
+
 def test_no_address_or_code_in_the_server_logs(servers: Servers, mailbox: Mailbox) -> None:
     """Runs last in this module: everything the flows above sent stays out of every process's log."""
-    import re
-
     assert USED_ADDRESSES
     log = servers.log.read_text(encoding="utf-8")
     codes = [
         m.group(1)
-        for message in mailbox.messages
+        for message in [*mailbox.messages, *mailbox.refused]
         for m in [re.search(r"code is: (\d{6})", message.get_body(("plain",)).get_content())]
         if m
     ]

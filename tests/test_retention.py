@@ -129,3 +129,28 @@ def test_sent_emails_and_used_codes_do_not_outlive_their_purpose(service: Ticket
         assert session.execute(sa.select(sa.func.count()).select_from(OutboxEmail)).scalar() == 0
         assert session.execute(sa.select(sa.func.count()).select_from(Ticket)).scalar() == 1
         assert session.execute(sa.select(sa.func.count()).select_from(AuditEvent)).scalar() >= 1
+
+
+@pytest.mark.parametrize("days", [None, 400])
+def test_closed_tickets_are_kept_for_exactly_the_configured_period(
+    db_url: str, settings_for: Callable[..., Settings], days: int | None
+) -> None:
+    """The worker's own cutoff, from the setting: closed just inside the period kept, just outside anonymised."""
+    configured = {"ticket_retention_days": days} if days else {}
+    settings = settings_for(database_url=db_url, tracker_store_url=db_url, **configured)
+    service = TicketService(settings)
+    period = timedelta(days=settings.ticket_retention_days)
+    assert settings.ticket_retention_days == (days or 1095)  # three years unless configured
+    inside = service.file(request(idempotency_key="inside", requester_email="inside@example.org"))
+    outside = service.file(request(idempotency_key="outside", requester_email="outside@example.org"))
+    for ticket in (inside, outside):
+        service.set_status(ticket.reference, "completed", "dpo")
+    with transaction(service.factory) as session:  # closed at explicit instants, one minute either side
+        for ticket, offset in ((inside, timedelta(minutes=1)), (outside, -timedelta(minutes=1))):
+            closed_at = NOW - period + offset
+            session.execute(sa.update(Ticket).where(Ticket.id == ticket.id).values(closed_at=closed_at))
+    assert run_retention(service, NOW).tickets_anonymised == 1
+    assert service.get(inside.reference)[0].requester_email == "inside@example.org"
+    assert service.get(outside.reference)[0].requester_email is None
+    assert run_retention(service, NOW + timedelta(minutes=2)).tickets_anonymised == 1  # now it left the period too
+    assert service.get(inside.reference)[0].requester_email is None

@@ -120,3 +120,18 @@ def test_redis_settings_are_checked(monkeypatch: pytest.MonkeyPatch, variable: s
     monkeypatch.setenv(variable, value)
     with pytest.raises(ConfigError, match=variable):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    "value", ["*", "https://*.example.com", "https://www.example.com/", "www.example.com", "https://a.example,*"]
+)
+def test_cors_origins_must_be_exact_origins(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """A wildcard or pattern would make Rasa's CORS layer answer any site's browser."""
+    monkeypatch.setenv("PRIVACYBOT_CORS_ORIGINS", value)
+    with pytest.raises(ConfigError, match=r"PRIVACYBOT_CORS_ORIGINS.*not an origin"):
+        load_settings()
+
+
+def test_cors_origins_are_kept_as_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRIVACYBOT_CORS_ORIGINS", " https://www.example.com , http://[::1]:8080,")
+    assert load_settings().cors_origins == "https://www.example.com,http://[::1]:8080"

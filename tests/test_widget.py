@@ -51,14 +51,36 @@ def test_demo_page_serves_only_local_files_with_a_strict_policy(servers: Servers
 
 
 def test_cors_allows_the_widget_origin_only(servers: Servers) -> None:
+    """Preflight and real requests: the listed origins get themselves back, any other none, nobody a wildcard."""
+    port = servers.settings.widget_port
+    listed = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+    others = [
+        "https://evil.example",
+        "null",
+        f"http://127.0.0.1:{port}.evil.example",
+        f"http://evil.127.0.0.1:{port}",
+        f"https://127.0.0.1:{port}",
+        f"http://127.0.0.1:{port + 1}",
+        "http://127.0.0.1",
+        "*",
+    ]
     webhook = servers.webhook
-    origin = f"http://127.0.0.1:{servers.settings.widget_port}"
-    allowed = requests.options(webhook, headers={"Origin": origin, "Access-Control-Request-Method": "POST"}, timeout=10)
-    assert allowed.headers.get("Access-Control-Allow-Origin") == origin
-    other = requests.options(
-        webhook, headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}, timeout=10
-    )
-    assert other.headers.get("Access-Control-Allow-Origin") != "https://evil.example"
+
+    def allow_origin(method: str, url: str, origin: str | None) -> list[str]:
+        headers = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+        if origin is not None:
+            headers["Origin"] = origin
+        body = {"sender": f"cors-{uuid.uuid4().hex[:8]}", "message": "hello"} if method == "POST" else None
+        response = requests.request(method, url, headers=headers, json=body, timeout=60)
+        assert response.status_code < 500
+        return [v.strip() for v in response.raw.headers.getlist("Access-Control-Allow-Origin")]
+
+    for method, url in (("OPTIONS", webhook), ("POST", webhook), ("GET", servers.settings.rasa_url + "/")):
+        for origin in listed:
+            assert allow_origin(method, url, origin) == [origin], (method, origin)
+        for origin in others:
+            assert allow_origin(method, url, origin) == [], (method, origin)
+        assert "*" not in allow_origin(method, url, None)
 
 
 def test_widget_conversation_in_a_real_browser(

@@ -1,0 +1,30 @@
+"""The demo page's static server in this process: only its own files, and no request lines in any log."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+import requests
+
+from bot.settings import Settings
+from bot.widget_server import ThreadingHTTPServer, make_handler
+
+
+def test_the_widget_server_logs_no_requests(
+    settings_for: Callable[..., Settings], capfd: pytest.CaptureFixture[str]
+) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(settings_for()))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        page = requests.get(f"{base}/?visitor=jane.doe@example.com", timeout=10)
+        missing = requests.get(f"{base}/../../etc/passwd", timeout=10)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert page.status_code == 200 and "widget.js" in page.text
+    assert missing.status_code == 404
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")  # BaseHTTPRequestHandler would write each request line with the address

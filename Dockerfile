@@ -14,6 +14,7 @@ RUN python -m venv /venv \
 COPY . .
 RUN /venv/bin/pip install --no-cache-dir --no-deps --no-build-isolation -e . \
  && /venv/bin/privacybot train \
+ && mkdir -p /app/var/console/files \
  && chown -R privacybot /app
 
 USER privacybot
@@ -21,5 +22,5 @@ ENV PATH=/venv/bin:$PATH \
     PRIVACYBOT_PROFILE=production \
     PRIVACYBOT_HOST=0.0.0.0 \
     PRIVACYBOT_DATA_DIR=/app/var
-EXPOSE 5005 5055 8080
+EXPOSE 5005 5055 8080 8090
 CMD ["privacybot", "rasa-server"]

@@ -10,7 +10,8 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import dialogue, request_flow
+from actions.status import answer_verified
+from bot import dialogue, request_flow, status_flow
 from bot.mail.addresses import InvalidAddress, extract_address
 from bot.rights import Verification, rights_from_intent
 from bot.services import verifier
@@ -134,6 +135,10 @@ class ActionFileTicket(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         rights = _rights(tracker)
+        reference, email = tracker.get_slot("status_reference"), tracker.get_slot("requester_email")
+        for_request = bool(rights and email and verifier().verified_challenge(tracker.sender_id, email))
+        if reference and not for_request and status_flow.confirmed(tracker.sender_id, reference):
+            return answer_verified(dispatcher, reference, tracker.get_slot("status_wish"))  # a status question's code
         if not rights:
             dispatcher.utter_message(text=request_flow.code_feedback("code_not_expected", None))
             return []

@@ -15,6 +15,7 @@ import click
 
 from bot.bench import TARGETS as TARGET_NAMES
 from bot.clock import shift_for_tests
+from bot.console.cli import console
 from bot.inputs import clean_text
 from bot.settings import ConfigError, Settings, load_settings
 from bot.tickets_cli import register
@@ -490,6 +491,7 @@ def _run_step(step: Any) -> Any:
 
 
 register(main)
+main.add_command(console)
 
 if __name__ == "__main__":
     main()

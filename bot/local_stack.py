@@ -23,6 +23,7 @@ def local_env(data_dir: Path, smtp_port: int, **overrides: str) -> dict[str, str
         "PRIVACYBOT_RASA_PORT": str(free_port()),
         "PRIVACYBOT_ACTION_PORT": str(free_port()),
         "PRIVACYBOT_WIDGET_PORT": str(free_port()),
+        "PRIVACYBOT_CONSOLE_PORT": str(free_port()),
         "PRIVACYBOT_EMAIL_BACKEND": "smtp",
         "PRIVACYBOT_SMTP_HOST": "127.0.0.1",
         "PRIVACYBOT_SMTP_PORT": str(smtp_port),

@@ -110,7 +110,7 @@ def balancer_spec(settings: Settings, replica_ports: Sequence[int]) -> ProcessSp
 
 def replica_ports(settings: Settings, replicas: int) -> list[int]:
     """Internal ports of the Rasa replicas: the ones after the public port (which HAProxy takes)."""
-    taken = {settings.action_port, settings.widget_port, settings.telegram_webhook_port}
+    taken = {settings.action_port, settings.widget_port, settings.console_port, settings.telegram_webhook_port}
     ports: list[int] = []
     candidate = settings.rasa_port
     while len(ports) < replicas:
@@ -141,6 +141,11 @@ def widget_spec(settings: Settings) -> ProcessSpec:
     return ProcessSpec("widget", [sys.executable, "-m", "bot.cli", "widget"], cwd=str(PROJECT_ROOT))
 
 
+def console_spec(settings: Settings) -> ProcessSpec:
+    """The DPO's web console."""
+    return ProcessSpec("console", [sys.executable, "-m", "bot.cli", "console"], cwd=str(PROJECT_ROOT))
+
+
 def telegram_spec(settings: Settings) -> ProcessSpec:
     """The Telegram bridge."""
     return ProcessSpec("telegram", [sys.executable, "-m", "bot.cli", "telegram"], cwd=str(PROJECT_ROOT))
@@ -165,6 +170,7 @@ def process_specs(settings: Settings, model: Path, replicas: int = 1, ports: Seq
         ]
         specs.append(balancer_spec(settings, ports[:replicas]))
     specs.append(widget_spec(settings))
+    specs.append(console_spec(settings))
     if settings.telegram_token.get_secret_value():
         specs.append(telegram_spec(settings))
     return specs
@@ -203,6 +209,7 @@ def announce_when_ready(settings: Settings, timeout: float = 300.0) -> Callable[
                 f"  curl -s -XPOST {webhook} -H 'Content-Type: application/json' "
                 '-d \'{"sender": "me", "message": "hello"}\''
             )
+            supervisor.say(f"DPO console on http://{settings.host}:{settings.console_port}/")
             supervisor.say("Press Ctrl-C to stop.")
         elif not supervisor.stopping:
             supervisor.say(f"the Rasa server did not answer within {timeout:.0f}s")

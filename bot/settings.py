@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     action_server_url: str = ""
     widget_port: Port = 8080
     widget_color: str = "#1d4ed8"
+    console_port: Port = 8090
+    console_public_url: str = ""
+    console_upload_limit_mb: Annotated[int, Field(ge=1, le=1024)] = 25
     public_rasa_url: str = ""
     cors_origins: str = ""
 
@@ -217,8 +220,13 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{self.data_dir / 'privacybot.db'}"
         if not self.tracker_store_url:
             self.tracker_store_url = f"sqlite:///{self.data_dir / 'tracker.db'}"
-        if len({self.rasa_port, self.action_port, self.widget_port}) < 3:
-            raise ValueError("PRIVACYBOT_RASA_PORT, PRIVACYBOT_ACTION_PORT and PRIVACYBOT_WIDGET_PORT must differ")
+        if len({self.rasa_port, self.action_port, self.widget_port, self.console_port}) < 4:
+            raise ValueError(
+                "PRIVACYBOT_RASA_PORT, PRIVACYBOT_ACTION_PORT, PRIVACYBOT_WIDGET_PORT and PRIVACYBOT_CONSOLE_PORT "
+                "must differ"
+            )
+        if not self.console_public_url:
+            self.console_public_url = f"http://{self.host}:{self.console_port}"
         if not self.public_rasa_url:
             self.public_rasa_url = f"http://{self.host}:{self.rasa_port}"
         if not self.cors_origins:

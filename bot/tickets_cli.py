@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import getpass
-import io
 import json
 import re
 import threading
@@ -19,7 +18,7 @@ from rich.table import Table
 from bot.rights import catalogue
 from bot.settings import Settings
 from bot.tickets.lifecycle import REJECTION_REASONS, Status, TransitionError
-from bot.tickets.records import event_record, mask_email, mask_id, ticket_record
+from bot.tickets.records import event_record, mask_email, mask_id, register_csv, register_row, ticket_record
 from bot.tickets.service import MANUAL_CHANNELS, NewRequest, TicketNotFound, TicketService, parse_received
 
 
@@ -120,18 +119,30 @@ def show(ctx: click.Context, reference: str, as_json: bool) -> None:
 @click.argument("status", type=click.Choice([s.value for s in Status]))
 @click.option("--note", help="What was done or why (recorded in the audit log).")
 @click.option("--reason", type=click.Choice(list(REJECTION_REASONS)), help="Required when rejecting.")
+@click.option("--message", help="What the person is told on completion or rejection (default: the note).")
 @click.option("--actor", help="Who makes the change (default: dpo:<your user name>).")
 @click.pass_context
 def set_status(
-    ctx: click.Context, reference: str, status: str, note: str | None, reason: str | None, actor: str | None
+    ctx: click.Context,
+    reference: str,
+    status: str,
+    note: str | None,
+    reason: str | None,
+    message: str | None,
+    actor: str | None,
 ) -> None:
-    """Move a ticket along its lifecycle (invalid changes are refused)."""
-    service = _service(_settings(ctx))
+    """Move a ticket along its lifecycle (invalid changes are refused); closing it emails the person."""
+    from bot.console.outcomes import change_status
+
+    settings = _settings(ctx)
     try:
-        ticket = service.set_status(reference, status, _actor(actor), note, reason)
+        changed = change_status(
+            settings, _service(settings), reference, status, _actor(actor), note, reason, message or note
+        )
     except (TicketNotFound, TransitionError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{ticket.reference}: {ticket.status}")
+    told = f" (the person's answer is queued: {changed.emailed})" if changed.emailed else ""
+    click.echo(f"{changed.ticket.reference}: {changed.ticket.status}{told}")
 
 
 @tickets.command("extend")
@@ -150,33 +161,16 @@ def extend(ctx: click.Context, reference: str, reason: str, actor: str | None) -
     click.echo(f"{ticket.reference}: due {ticket.extended_due_date.isoformat()} ({told})")
 
 
-EXPORT_FIELDS = [
-    "reference", "rights", "status", "channel", "entered_by", "verification_method", "verification_outcome",
-    "received_at", "due_date", "extended_due_date", "extension_reason", "closed_at", "outcome", "language",
-]  # fmt: skip
-
-
-def _register_row(record: dict[str, Any]) -> dict[str, Any]:
-    flat = {**record, **{f"verification_{k}": v for k, v in record["verification"].items()}}
-    return {k: flat[k] for k in EXPORT_FIELDS}
-
-
 @tickets.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @click.pass_context
 def export(ctx: click.Context, fmt: str) -> None:
     """The register of requests (Art. 5(2) GDPR accountability), without requester contacts."""
-    service = _service(_settings(ctx))
-    rows = [_register_row(ticket_record(t)) for t in service.find()]
+    found = _service(_settings(ctx)).find()
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json.dumps([register_row(t) for t in found], ensure_ascii=False, indent=2))
         return
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
-    click.echo(buffer.getvalue(), nl=False)
+    click.echo(register_csv(found), nl=False)
 
 
 @tickets.command("stats")

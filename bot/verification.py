@@ -210,6 +210,23 @@ class Verifier:
                 return None
             return int(challenge.id)
 
+    def verified_recently(self, sender_id: str, email: str, now: datetime | None = None) -> bool:
+        """Whether this conversation proved it controls ``email`` within a code's lifetime."""
+        now = now or self.clock()
+        since = now - timedelta(seconds=self.settings.code_lifetime_seconds)
+        with transaction(self.factory) as session:
+            challenges = session.execute(
+                select(VerificationChallenge).where(
+                    VerificationChallenge.conversation == conversation_key(sender_id),
+                    VerificationChallenge.status.in_(["verified", "used"]),
+                    VerificationChallenge.verified_at >= since,
+                )
+            ).scalars()
+            return any(
+                c.key_id in self.keys and hmac.compare_digest(c.address, self._digest(c.key_id, "email", email.lower()))
+                for c in challenges
+            )
+
     def mark_used(self, challenge_id: int) -> None:
         """A verified challenge filed its ticket: it cannot file another."""
         with transaction(self.factory) as session:

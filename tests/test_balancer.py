@@ -34,7 +34,7 @@ def test_generated_haproxy_config_is_valid_for_haproxy(settings_for: Callable[..
 def test_two_replicas_run_behind_the_balancer_and_restart(settings_for: Callable[..., Settings]) -> None:
     settings = settings_for(**CLUSTER)
     specs = {s.name: s for s in process_specs(settings, Path("model.tar.gz"), replicas=2, ports=[6001, 6002])}
-    assert set(specs) == {"actions", "worker", "rasa1", "rasa2", "balancer", "widget"}
+    assert set(specs) == {"actions", "worker", "rasa1", "rasa2", "balancer", "widget", "console"}
     assert all(specs[n].restart for n in ("actions", "worker", "rasa1", "rasa2", "balancer"))
     assert "6001" in specs["rasa1"].argv and "6002" in specs["rasa2"].argv
     env = specs["rasa1"].env
@@ -53,7 +53,7 @@ def test_one_server_embedded_uses_the_in_memory_lock_store(settings_for: Callabl
     assert env["PRIVACYBOT_LOCK_STORE_TYPE"] == "in_memory"
     assert env["PRIVACYBOT_TRACKER_STORE_URL"].startswith("sqlite:///")
     names = [s.name for s in process_specs(settings, Path("m.tar.gz"))]
-    assert names == ["actions", "rasa", "worker", "widget"]
+    assert names == ["actions", "rasa", "worker", "widget", "console"]
 
 
 @pytest.mark.parametrize(
@@ -88,12 +88,15 @@ def test_container_deployment_files_are_consistent() -> None:
     compose = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text())
     commands = {name: svc.get("command") for name, svc in compose["services"].items()}
     ours = [c for c in commands.values() if c and c[0] == "privacybot"]
-    assert {c[1] for c in ours} == {"db", "rasa-server", "actions", "worker", "widget"}
+    assert {c[1] for c in ours} == {"db", "rasa-server", "actions", "worker", "widget", "console"}
     for command in ours:
         assert command[1] in main.commands
     assert compose["services"]["rasa"]["deploy"]["replicas"] == 2
     env = compose["services"]["rasa"]["environment"]
     assert env["PRIVACYBOT_PROFILE"] == "production" and "${" in env["PRIVACYBOT_VERIFICATION_SECRET"]
+    console = compose["services"]["console"]
+    assert console["environment"]["PRIVACYBOT_PROFILE"] == "production"  # TOTP required, Secure cookies
+    assert console["ports"] == ["127.0.0.1:8090:8090"]  # not published beyond the host: put TLS in front
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
     assert "-r requirements.lock" in dockerfile and "USER privacybot" in dockerfile
     checked = subprocess.run(

@@ -19,8 +19,8 @@ from click.testing import CliRunner, Result
 from bot.cli import main
 from bot.tickets.db import session_factory, transaction, upgrade
 from bot.tickets.models import DataSubject
+from bot.tickets.records import REGISTER_FIELDS
 from bot.tickets.service import NewRequest, TicketService
-from bot.tickets_cli import EXPORT_FIELDS
 
 Run = Callable[..., Result]
 LONG_AGO = "2020-01-06T10:00:00+01:00"  # a Monday; due Thursday 6 February 2020, overdue ever since
@@ -208,12 +208,12 @@ def test_export_is_the_register_without_contacts(run: Run, database: str, tmp_pa
     new(run, "--email", "jane.doe@example.com", "--name", "Jane Doe", "--text", "please erase me")
     exported_csv = run("tickets", "export").output
     rows = list(csv.DictReader(io.StringIO(exported_csv)))
-    assert list(rows[0]) == EXPORT_FIELDS and len(rows) == 2
+    assert list(rows[0]) == REGISTER_FIELDS and len(rows) == 2
     assert rows[0]["reference"] == filed.reference and rows[0]["rights"] == "erasure"
     assert rows[0]["verification_method"] == "verified_email+verified_phone"
     exported_json = run("tickets", "export", "--format", "json").output
     records = json.loads(exported_json)
-    assert [set(r) for r in records] == [set(EXPORT_FIELDS)] * 2
+    assert [set(r) for r in records] == [set(REGISTER_FIELDS)] * 2
     for contact in [*CONTACTS, "conv-1", "j***@"]:
         assert contact not in exported_csv and contact not in exported_json, contact
     bad = run("tickets", "export", "--format", "xlsx", ok=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime
 from typing import Any
 
@@ -81,3 +83,27 @@ def event_record(event: AuditEvent) -> dict[str, Any]:
         "after": event.after,
         "note": event.note,
     }
+
+
+# The register of requests (Art. 5(2) GDPR accountability): these fields, no requester contacts.
+REGISTER_FIELDS = [
+    "reference", "rights", "status", "channel", "entered_by", "verification_method", "verification_outcome",
+    "received_at", "due_date", "extended_due_date", "extension_reason", "closed_at", "outcome", "language",
+]  # fmt: skip
+
+
+def register_row(ticket: Ticket) -> dict[str, Any]:
+    """One ticket as a line of the register."""
+    record = ticket_record(ticket)
+    flat = {**record, **{f"verification_{k}": v for k, v in record["verification"].items()}}
+    return {k: flat[k] for k in REGISTER_FIELDS}
+
+
+def register_csv(tickets: list[Ticket]) -> str:
+    """The register as CSV (lists joined with ';')."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=REGISTER_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for ticket in tickets:
+        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in register_row(ticket).items()})
+    return buffer.getvalue()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -192,9 +193,14 @@ class TicketService:
         actor: str,
         note: str | None = None,
         reason: str | None = None,
+        effects: Callable[[Session, Ticket], None] | None = None,
         now: datetime | None = None,
     ) -> Ticket:
-        """Move a ticket along its lifecycle at ``now``; refused with a clear message where not allowed."""
+        """Move a ticket along its lifecycle at ``now``; refused with a clear message where not allowed.
+
+        ``effects`` runs in the same transaction after the change (e.g. to queue the person's answer):
+        if it raises, the change is rolled back.
+        """
         now = now or self.clock()
         with transaction(self.factory) as session:
             ticket = self._load(session, reference)
@@ -209,6 +215,8 @@ class TicketService:
                     ticket.outcome += f": {note}"
             after = {"status": goal.value, **({"reason": reason} if reason else {})}
             audit(session, ticket, actor, "status_changed", before, after, note, at=now)
+            if effects is not None:
+                effects(session, ticket)
         if goal is Status.completed and "erasure" in ticket.rights:
             from bot.retention import erase_requester_conversations
 

@@ -154,7 +154,8 @@ class Downloads:
             row = session.get(ResponseFile, offer.file_id)
             ticket = session.get(Ticket, row.ticket_id)
             row.downloads += 1
-            audit(session, ticket, "requester", "file_downloaded", after={"file": row.id, "download": row.downloads})
+            after = {"file": row.id, "download": row.downloads}
+            audit(session, ticket, "requester", "file_downloaded", after=after, at=now)
             path = files_dir(self.settings) / row.stored_name
             return path, row.filename, row.content_type
 
@@ -169,6 +170,7 @@ class Downloads:
                 (files_dir(self.settings) / row.stored_name).unlink(missing_ok=True)
                 row.deleted_at = now
                 ticket = session.get(Ticket, row.ticket_id)
-                audit(session, ticket, "console", "file_deleted", after={"file": row.id, "downloads": row.downloads})
+                after = {"file": row.id, "downloads": row.downloads}
+                audit(session, ticket, "console", "file_deleted", after=after, at=now)
                 removed += 1
         return removed

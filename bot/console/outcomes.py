@@ -79,6 +79,7 @@ def change_status(
             actor,
             "person_answered",
             after={"email": kind, "download_link": sent["url"] is not None},
+            at=now,
         )
 
     try:

@@ -195,7 +195,7 @@ def add_routes(app: Sanic, console: Console) -> None:
             ).scalar_one_or_none()
             if ticket is None:
                 return console.not_found(request)
-            audit(session, ticket, actor(request), "note", note=body)
+            audit(session, ticket, actor(request), "note", note=body, at=console.now())
             ref = ticket.reference
         return done(ref, "noted")
 

@@ -51,11 +51,13 @@ train: install
 validate: install
 	$(BIN)/privacybot validate
 
-## lint: ruff (lint + format check) and mypy over bot/ and actions/
+## lint: ruff (lint + format check), mypy over bot/ and actions/, and the import rules between packages
+## (import-linter, contracts in pyproject.toml [tool.importlinter])
 lint: install
 	$(BIN)/ruff check bot actions tests
 	$(BIN)/ruff format --check bot actions tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix bot actions tests

@@ -1,18 +1,15 @@
-"""Answer questions from the privacy notice (logic in bot.kb)."""
+"""Answer questions from the privacy notice (logic in bot.dialogue.questions and bot.kb)."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.kb.answer import answer_question
-from bot.kb.retrieve import default_retriever
+from bot.dialogue.questions import reply_to_question, warm_up
 
-# Load the knowledge base and the sentence encoder while the server starts, not on the first question.
-threading.Thread(target=default_retriever, name="warm-kb", daemon=True).start()
+warm_up()  # load the knowledge base and the sentence encoder while the server starts, not on the first question
 
 
 class ActionAnswerQuestion(Action):
@@ -24,6 +21,6 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        answer = answer_question(tracker.latest_message.get("text") or "")
-        dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
+        text, buttons = reply_to_question(tracker.latest_message.get("text") or "")
+        dispatcher.utter_message(text=text, buttons=buttons)
         return []

@@ -1,21 +1,18 @@
-"""Recognised requests: restate, confirm, verify identity, file (logic in bot.request_flow, bot.dialogue)."""
+"""Recognised requests: restate, confirm, verify identity, file (logic and texts in bot.dialogue)."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
+from bot.replies.wiring import services
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.status import answer_verified
-from bot import dialogue, request_flow, status_flow
-from bot.mail.addresses import InvalidAddress, extract_address
-from bot.rights import Verification, rights_from_intent
-from bot.services import verifier
-from bot.settings import get_settings
+from bot.dialogue import replies, request_flow, status_flow
 
 REQUEST_SLOTS = (
     "requested_rights",
@@ -46,18 +43,18 @@ class ActionRestateRequest(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         message = tracker.latest_message
-        rights = rights_from_intent((message.get("intent") or {}).get("name"))
+        rights = request_flow.rights_of((message.get("intent") or {}).get("name"))
         if not rights:  # resuming after a question: restate what is pending
             pending = _rights(tracker)
             if pending:
-                dispatcher.utter_message(text=dialogue.restate(pending), buttons=dialogue.confirmation_buttons())
+                dispatcher.utter_message(text=replies.restate(pending), buttons=replies.confirmation_buttons())
                 return []
             dispatcher.utter_message(response="utter_ask_which_right")
             return []
-        dispatcher.utter_message(text=dialogue.restate(rights), buttons=dialogue.confirmation_buttons())
+        dispatcher.utter_message(text=replies.restate(rights), buttons=replies.confirmation_buttons())
         return [
             SlotSet("requested_rights", rights),
-            SlotSet("data_categories", dialogue.data_categories(message.get("entities") or [])),
+            SlotSet("data_categories", replies.data_categories(message.get("entities") or [])),
             SlotSet("request_text", message.get("text")),
             SlotSet("request_id", uuid.uuid4().hex),
         ]
@@ -86,13 +83,12 @@ class ValidateIdentityForm(FormValidationAction):
     async def validate_requester_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        try:
-            address = extract_address(tracker.latest_message.get("text") or str(value or ""))
-        except InvalidAddress as exc:
-            dispatcher.utter_message(text=f"Sorry, {exc}. Please type just the address, like name@example.com.")
+        address, problem = request_flow.read_address(tracker.latest_message.get("text") or str(value or ""))
+        if address is None:
+            dispatcher.utter_message(text=problem)
             return {"requester_email": None}
-        if request_flow.requirement(_rights(tracker)) is Verification.verified_email:
-            sent = request_flow.send_code(tracker.sender_id, address)
+        if request_flow.needs_code(_rights(tracker)):
+            sent = request_flow.send_code(services(), tracker.sender_id, address)
             dispatcher.utter_message(text=sent.message)
             if not sent.sent:
                 return {"requester_email": None}
@@ -110,8 +106,8 @@ class ActionIdentitySubmitted(Action):
         if tracker.get_slot("verification_state") == "awaiting_confirmation":
             email = tracker.get_slot("requester_email")
             dispatcher.utter_message(
-                text=f"Just to confirm: is {email} your address? Our answer will go there.",
-                buttons=dialogue.confirmation_buttons(),
+                text=request_flow.confirm_address(email),
+                buttons=replies.confirmation_buttons(),
             )
         return []
 
@@ -123,7 +119,7 @@ class ActionResetIdentity(Action):
         return "action_reset_identity"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        verifier().cancel(tracker.sender_id)
+        request_flow.cancel_code(services(), tracker.sender_id)
         return [SlotSet("requester_email", None), SlotSet("verification_state", None)]
 
 
@@ -136,13 +132,15 @@ class ActionFileTicket(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         rights = _rights(tracker)
         reference, email = tracker.get_slot("status_reference"), tracker.get_slot("requester_email")
-        for_request = bool(rights and email and verifier().verified_challenge(tracker.sender_id, email))
-        if reference and not for_request and status_flow.confirmed(tracker.sender_id, reference):
+        svc = services()
+        for_request = bool(rights and email and request_flow.code_confirmed(svc, tracker.sender_id, email))
+        if reference and not for_request and status_flow.confirmed(svc, tracker.sender_id, reference):
             return answer_verified(dispatcher, reference, tracker.get_slot("status_wish"))  # a status question's code
         if not rights:
             dispatcher.utter_message(text=request_flow.code_feedback("code_not_expected", None))
             return []
         ticket = request_flow.file_request(
+            svc,
             sender_id=tracker.sender_id,
             rights=rights,
             email=tracker.get_slot("requester_email"),
@@ -154,7 +152,7 @@ class ActionFileTicket(Action):
             telegram_user_id=tracker.get_slot("requester_telegram_id"),
         )
         if ticket is None:
-            dispatcher.utter_message(text="I can't file it yet: your identity hasn't been confirmed.")
+            dispatcher.utter_message(text=request_flow.NOT_VERIFIED)
             return []
         dispatcher.utter_message(text=request_flow.filed_message(ticket))
         return clear_request()
@@ -169,7 +167,7 @@ class ActionCodeFeedback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         left = next(tracker.get_latest_entity_values("attempts_left"), None)
-        buttons = [{"title": "Send a new code", "payload": "/resend_code"}] if intent == "code_expired" else []
+        buttons = [request_flow.RESEND_BUTTON] if intent == "code_expired" else []
         dispatcher.utter_message(text=request_flow.code_feedback(intent, int(left) if left else None), buttons=buttons)
         return clear_request() if intent == "code_locked" else []
 
@@ -185,7 +183,7 @@ class ActionResendCode(Action):
         if not email or tracker.get_slot("verification_state") != "code_sent":
             dispatcher.utter_message(text=request_flow.code_feedback("code_not_expected", None))
             return []
-        dispatcher.utter_message(text=request_flow.send_code(tracker.sender_id, email).message)
+        dispatcher.utter_message(text=request_flow.send_code(services(), tracker.sender_id, email).message)
         return []
 
 
@@ -196,18 +194,10 @@ class ActionComplaintInfo(Action):
         return "action_complaint_info"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        text = dialogue.complaint_guidance(get_settings().controller_region)
-        ticket = request_flow.file_request(
-            sender_id=tracker.sender_id,
-            rights=["complaint"],
-            email=None,
-            input_channel=tracker.get_latest_input_channel(),
-            request_id=f"complaint-{tracker.latest_message.get('message_id') or uuid.uuid4().hex}",
-            request_text=tracker.latest_message.get("text"),
-            data_categories=[],
-        )
-        if ticket is not None:
-            text += f" (Reference {ticket.reference}.)"
+        message = tracker.latest_message
+        request_id = f"complaint-{message.get('message_id') or uuid.uuid4().hex}"
+        input_channel = tracker.get_latest_input_channel()
+        text = request_flow.complaint(services(), tracker.sender_id, input_channel, request_id, message.get("text"))
         dispatcher.utter_message(text=text)
         return clear_request()
 
@@ -234,6 +224,6 @@ class ActionCancelRequest(Action):
         return "action_cancel_request"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        verifier().cancel(tracker.sender_id)
+        request_flow.cancel_code(services(), tracker.sender_id)
         dispatcher.utter_message(response="utter_cancelled")
         return [ActiveLoop(None), SlotSet("requested_slot", None), *clear_request()]

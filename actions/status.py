@@ -1,15 +1,16 @@
-"""'How is my request going?' and 'withdraw my request' (logic in bot.status_flow)."""
+"""'How is my request going?' and 'withdraw my request' (logic in bot.replies.status_flow)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from bot.replies.wiring import services
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import dialogue, status_flow
+from bot.dialogue import replies, status_flow
 
 
 def forget() -> list[dict[str, Any]]:
@@ -19,9 +20,9 @@ def forget() -> list[dict[str, Any]]:
 
 def answer_verified(dispatcher: CollectingDispatcher, reference: str, wish: str | None) -> list[dict[str, Any]]:
     """The answer once the person has proved the address: the status, or the withdrawal question."""
-    if wish == status_flow.WITHDRAW and status_flow.can_withdraw(reference):
+    if wish == status_flow.WITHDRAW and status_flow.can_withdraw(services(), reference):
         return [SlotSet("status_reference", reference), FollowupAction("action_confirm_withdrawal")]
-    dispatcher.utter_message(text=status_flow.status_text(reference))
+    dispatcher.utter_message(text=status_flow.status_text(services(), reference))
     return forget()
 
 
@@ -34,7 +35,7 @@ class ActionRequestStatus(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         wish = status_flow.WITHDRAW if intent == "withdraw_request" else status_flow.STATUS
-        reply = status_flow.start(tracker.sender_id, tracker.latest_message.get("text") or "")
+        reply = status_flow.start(services(), tracker.sender_id, tracker.latest_message.get("text") or "")
         if reply.verified and reply.reference:
             return answer_verified(dispatcher, reply.reference, wish)
         dispatcher.utter_message(text=reply.text)
@@ -52,8 +53,8 @@ class ActionConfirmWithdrawal(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         reference = tracker.get_slot("status_reference")
         dispatcher.utter_message(
-            text=f"Do you want to withdraw your request {reference}? We will then stop working on it.",
-            buttons=dialogue.confirmation_buttons(),
+            text=status_flow.confirm_withdrawal(reference),
+            buttons=replies.confirmation_buttons(),
         )
         return []
 
@@ -68,7 +69,7 @@ class ActionWithdrawRequest(Action):
         reference = tracker.get_slot("status_reference")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if not reference or intent != "affirm":
-            dispatcher.utter_message(text="Okay, your request stays as it is. Is there anything else I can do?")
+            dispatcher.utter_message(text=status_flow.KEEP)
             return forget()
-        dispatcher.utter_message(text=status_flow.withdraw(tracker.sender_id, reference))
+        dispatcher.utter_message(text=status_flow.withdraw(services(), tracker.sender_id, reference))
         return forget()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 Clock = Callable[[], datetime]
 """A source of the current instant (time-zone aware)."""
@@ -21,6 +21,19 @@ TEST_OFFSET_VARIABLE = "PRIVACYBOT_TEST_CLOCK_OFFSET"
 def system_clock() -> datetime:
     """The current instant from the system clock, in UTC."""
     return datetime.now(UTC)
+
+
+def days_left(due: date, today: date) -> int:
+    """Calendar days from ``today`` to the due date (negative when overdue)."""
+    return (due - today).days
+
+
+def parse_instant(value: str) -> datetime:
+    """An ISO 8601 instant with a UTC offset (``2026-11-20T09:30:00+01:00`` or ``...Z``); ValueError otherwise."""
+    parsed = datetime.fromisoformat(value)
+    if parsed.utcoffset() is None:
+        raise ValueError(f"{value!r} needs an offset, e.g. 2026-11-20T09:30:00+01:00")
+    return parsed
 
 
 def shift_for_tests() -> None:

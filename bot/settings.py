@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.deadline import Jurisdiction
+from bot.jurisdiction import Jurisdiction
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "PRIVACYBOT_"
@@ -156,7 +156,7 @@ class Settings(BaseSettings):
     @field_validator("email_sender", "dpo_email")
     @classmethod
     def _address(cls, value: str) -> str:
-        from bot.mail.addresses import InvalidAddress, normalise_address
+        from bot.addresses import InvalidAddress, normalise_address
 
         try:
             return normalise_address(value)

@@ -26,12 +26,12 @@ import requests
 import time_machine
 
 from bot.clock import TEST_OFFSET_VARIABLE
-from bot.local_stack import free_port, local_env, settings_from_env
-from bot.runner import process_specs, rasa_server_spec, wait_for_http
-from bot.scratch_db import scratch_database
+from bot.devtools.training import train
+from bot.runtime.local_stack import free_port, local_env, settings_from_env
+from bot.runtime.runner import process_specs, rasa_server_spec, wait_for_http
+from bot.runtime.scratch_db import scratch_database
+from bot.runtime.supervisor import Supervisor
 from bot.settings import PROJECT_ROOT, Settings
-from bot.supervisor import Supervisor
-from bot.training import train
 from tests.clock_shift import parse_clock
 
 OUTPUT_DIR = PROJECT_ROOT / "test-output"
@@ -138,7 +138,7 @@ def _no_settings_from_the_outside(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated, empty ticket database: SQLite (embedded) and PostgreSQL (production)."""
-    from bot.tickets.db import upgrade
+    from bot.db.sessions import upgrade
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'tickets.db'}"
@@ -283,7 +283,7 @@ def servers(
     pytestconfig: pytest.Config,
 ) -> Iterator[Servers]:
     """The action server, the Rasa server and the worker, started once per test run on free ports."""
-    from bot.services import prepare
+    from bot.runtime.wiring import prepare
 
     env = local_env(
         tmp_path_factory.mktemp("var"),

@@ -15,7 +15,7 @@ import requests
 from sanic import Sanic
 
 from bot.console.app import create_app
-from bot.local_stack import free_port
+from bot.runtime.local_stack import free_port
 from bot.settings import Settings
 
 CSRF_RE = re.compile(r'name="csrf" value="([^"]+)"')

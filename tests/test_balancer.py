@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.balancer import haproxy_binary, stats_socket, write_haproxy_config
-from bot.cli import main
-from bot.runner import ClusterConfigError, check_cluster, process_specs, rasa_environment
+from bot.cli.main import main
+from bot.runtime.balancer import haproxy_binary, stats_socket, write_haproxy_config
+from bot.runtime.runner import ClusterConfigError, check_cluster, process_specs, rasa_environment
 from bot.settings import Settings
 
 CLUSTER = {
@@ -155,8 +155,8 @@ def test_the_balancer_refuses_bodies_above_its_limit_however_they_are_sent(
 
     import requests
 
-    from bot.balancer import MAX_BODY_BYTES
-    from bot.local_stack import free_port
+    from bot.runtime.balancer import BALANCER_MAX_BODY_BYTES
+    from bot.runtime.local_stack import free_port
 
     settings = settings_for(**CLUSTER, rasa_port=free_port())
     replicas = [Replica(), Replica()]
@@ -174,7 +174,7 @@ def test_the_balancer_refuses_bodies_above_its_limit_however_they_are_sent(
             time.sleep(0.2)
         before = sum(len(r.bodies) for r in replicas)
         assert before >= 1  # small requests pass
-        big = b"x" * (MAX_BODY_BYTES + 1)
+        big = b"x" * (BALANCER_MAX_BODY_BYTES + 1)
         assert requests.post(url, data=big, timeout=10).status_code == 413
         chunked = requests.post(url, data=iter([big[:40_000], big[40_000:]]), timeout=10)  # no Content-Length
         assert chunked.status_code == 411 and "Content-Length" in chunked.json()["error"]

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.bench.harness import Load, LoadResult, Sample, check_local, question_pool
-from bot.bench.paired import PACED, SATURATION, compare, order_of, paired_table, plot_paired
-from bot.bench.report import percentile, save, summarise, table
-from bot.bench.targets import load_for
+from bot.devtools.bench.harness import Load, LoadResult, Sample, check_local, question_pool
+from bot.devtools.bench.paired import PACED, SATURATION, compare, order_of, paired_table, plot_paired
+from bot.devtools.bench.report import percentile, save, summarise, table
+from bot.devtools.bench.targets import load_for
 
 
 def test_percentiles_interpolate() -> None:

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import requests
 
-from bot.channels.bridge import TOKEN_HEADER
-from bot.channels.screening import INTERNAL_INTENTS
+from bot.channels.bridge import BRIDGE_TOKEN_HEADER
 from bot.inputs import MAX_CHARS
+from bot.verification.screening import INTERNAL_INTENTS
 from tests.conftest import Servers
 
 pytestmark = pytest.mark.servers
@@ -62,7 +62,7 @@ def slots(servers: Servers, sender_id: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {TOKEN_HEADER: ""}, {TOKEN_HEADER: "guess"}, {"X-Privacybot-Action-Token": "x"}],
+    [{}, {BRIDGE_TOKEN_HEADER: ""}, {BRIDGE_TOKEN_HEADER: "guess"}, {"X-Privacybot-Action-Token": "x"}],
     ids=["no-header", "empty", "wrong", "other-header"],
 )
 def test_the_bridge_channel_refuses_callers_without_its_token(servers: Servers, headers: dict[str, str]) -> None:
@@ -73,20 +73,22 @@ def test_the_bridge_channel_refuses_callers_without_its_token(servers: Servers, 
     ):
         refused = post(servers, body, headers)
         assert refused.status_code == 401 and refused.json() == {"error": "missing or wrong bridge token"}
-    wrong = {TOKEN_HEADER: token(servers)[:-1] + ("0" if token(servers)[-1] != "0" else "1")}  # one character off
+    wrong = {
+        BRIDGE_TOKEN_HEADER: token(servers)[:-1] + ("0" if token(servers)[-1] != "0" else "1")
+    }  # one character off
     assert post(servers, {"sender": who, "message": "hello"}, wrong).status_code == 401
     assert events(servers, who) == []  # nothing reached the assistant
 
 
 def test_the_bridge_with_its_token_is_heard(servers: Servers) -> None:
     who = sender()
-    reply = post(servers, {"sender": who, "message": "hello"}, {TOKEN_HEADER: token(servers)})
+    reply = post(servers, {"sender": who, "message": "hello"}, {BRIDGE_TOKEN_HEADER: token(servers)})
     assert reply.status_code == 200 and "privacy assistant" in reply.json()[0]["text"]
     assert intents(servers, who) == ["greet"]
 
 
 def test_the_bridge_passes_the_same_admission_gate(servers: Servers) -> None:
-    good = {TOKEN_HEADER: token(servers), "Content-Type": "application/json"}
+    good = {BRIDGE_TOKEN_HEADER: token(servers), "Content-Type": "application/json"}
     url = bridge_url(servers)
     too_long = json.dumps({"sender": sender(), "message": "x" * (MAX_CHARS + 1)})
     for body, status in ((too_long, 413), ("{not json", 400), ('{"message": "hi"}', 400)):
@@ -96,7 +98,7 @@ def test_the_bridge_passes_the_same_admission_gate(servers: Servers) -> None:
 
 def test_only_the_bridge_vouches_for_a_phone_number(servers: Servers) -> None:
     """The bridge's own internal message works; the same words typed by a visitor do nothing."""
-    good = {TOKEN_HEADER: token(servers)}
+    good = {BRIDGE_TOKEN_HEADER: token(servers)}
     vouched = sender()
     post(servers, {"sender": vouched, "message": "delete my account"}, good)
     post(servers, {"sender": vouched, "message": "yes"}, good)
@@ -129,7 +131,7 @@ def test_the_public_rest_channel_ignores_the_internal_flag(servers: Servers) -> 
     requests.post(servers.webhook, json={"sender": who, "message": "delete my account"}, timeout=60)
     requests.post(servers.webhook, json={"sender": who, "message": "yes"}, timeout=60)
     body = {"sender": who, "message": "/phone_verified", "internal": True, "metadata": PHONE}
-    answer = requests.post(servers.webhook, json=body, headers={TOKEN_HEADER: token(servers)}, timeout=60)
+    answer = requests.post(servers.webhook, json=body, headers={BRIDGE_TOKEN_HEADER: token(servers)}, timeout=60)
     assert answer.status_code == 200
     assert "phone_verified" not in intents(servers, who) and "action_phone_verified" not in actions(servers, who)
     assert slots(servers, who).get("requester_phone") is None

@@ -89,7 +89,7 @@ def test_ask_batch_fuzz_one_json_line_per_input_line(lines: list[str], junk: byt
     """Random unicode and invalid UTF-8: the batch never fails and answers every line, in order."""
     from click.testing import CliRunner
 
-    from bot.cli import main
+    from bot.cli.main import main
 
     raw = "\n".join(lines).encode("utf-8") + b"\n" + junk.replace(b"\n", b"").replace(b"\r", b"") + b"\n"
     result = CliRunner().invoke(main, ["ask", "--batch", "-"], input=raw)
@@ -112,7 +112,7 @@ def test_ask_batch_fuzz_one_json_line_per_input_line(lines: list[str], junk: byt
 def test_bench_refuses_bad_pairs_before_starting_anything(args: list[str], message: str) -> None:
     from click.testing import CliRunner
 
-    from bot.cli import main
+    from bot.cli.main import main
 
     result = CliRunner().invoke(main, ["bench", *args])
     assert result.exit_code == 2 and message in result.output, result.output

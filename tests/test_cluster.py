@@ -26,12 +26,12 @@ import redis
 import requests
 import sqlalchemy as sa
 
-from bot.balancer import stats_socket
-from bot.local_stack import free_port, local_env, settings_from_env
-from bot.runner import process_specs, wait_for_http
+from bot.db.sessions import session_factory, transaction
+from bot.runtime.balancer import stats_socket
+from bot.runtime.local_stack import free_port, local_env, settings_from_env
+from bot.runtime.runner import process_specs, wait_for_http
+from bot.runtime.supervisor import Supervisor
 from bot.settings import Settings
-from bot.supervisor import Supervisor
-from bot.tickets.db import session_factory, transaction
 from bot.tickets.models import Ticket
 from tests.conftest import Conversation, Mailbox, postgres_database
 
@@ -87,7 +87,7 @@ class Cluster:
 def cluster(
     trained_model: Path, tmp_path_factory: pytest.TempPathFactory, output_dir: Path, mailbox: Mailbox
 ) -> Iterator[Cluster]:
-    from bot.services import prepare
+    from bot.runtime.wiring import prepare
 
     prefix = f"test{uuid.uuid4().hex[:10]}"
     with postgres_database() as tickets_url, postgres_database() as tracker_url:

@@ -24,11 +24,12 @@ from bot.console.models import ConsoleEvent, ConsoleUser, ResponseFile
 from bot.console.outcomes import change_status
 from bot.console.sessions import Sessions
 from bot.console.uploads import Upload, UploadRefused, check_upload
+from bot.db.sessions import downgrade, engine_for, transaction, upgrade
+from bot.notify.models import OutboxEmail
 from bot.settings import Settings
-from bot.tickets.db import downgrade, engine_for, transaction, upgrade
 from bot.tickets.lifecycle import TransitionError
-from bot.tickets.models import OutboxEmail
 from bot.tickets.service import NewRequest, TicketService
+from bot.worker.ticket_events import ticket_service
 
 RECEIVED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)  # due Monday 21 December 2026
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -38,7 +39,7 @@ PDF = b"%PDF-1.4\n% the person's data\n"
 
 @pytest.fixture
 def service(db_url: str, settings_for: Callable[..., Settings]) -> TicketService:
-    return TicketService(settings_for(database_url=db_url))
+    return ticket_service(settings_for(database_url=db_url))
 
 
 def file(service: TicketService, **overrides: Any) -> str:
@@ -306,7 +307,7 @@ def test_expired_links_are_not_found_and_their_files_deleted(service: TicketServ
 
 
 def test_cli_accounts_and_set_status_answer_the_person(db_url: str, settings_for: Callable[..., Settings]) -> None:
-    from bot.cli import main
+    from bot.cli.main import main
 
     settings = settings_for(database_url=db_url)
     runner = CliRunner()
@@ -324,11 +325,11 @@ def test_cli_accounts_and_set_status_answer_the_person(db_url: str, settings_for
         main, ["console", "set-password", "dpo@example.com", "--password-stdin"], input="another long password\n"
     )
     assert reset.exit_code == 0
-    with transaction(TicketService(settings).factory) as session:
+    with transaction(ticket_service(settings).factory) as session:
         actions = [e.action for e in session.execute(sa.select(ConsoleEvent).order_by(ConsoleEvent.id)).scalars()]
     assert actions == ["user_added", "user_added", "user_disabled", "password_set"]
 
-    service = TicketService(settings)
+    service = ticket_service(settings)
     ref = file(service, rights=["erasure"])
     rejected = runner.invoke(
         main, ["tickets", "set-status", ref, "rejected", "--reason", "excessive", "--note", "third request this month"]
@@ -361,8 +362,8 @@ def test_transcript_reads_the_conversation_from_rasas_store_while_it_is_kept(
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from bot.console.transcript import transcript
-    from bot.retention import erase_conversations
-    from bot.tracker_store import ResilientSQLTrackerStore
+    from bot.runtime.tracker_store import ResilientSQLTrackerStore
+    from bot.worker.retention import erase_conversations
 
     settings = settings_for()
     settings.data_dir.mkdir(parents=True)

@@ -20,11 +20,13 @@ import pytest
 import sqlalchemy as sa
 
 from bot.console.accounts import Accounts
-from bot.runner import wait_for_http
+from bot.db.sessions import session_factory, transaction, upgrade
+from bot.notify.models import OutboxEmail
+from bot.runtime.runner import wait_for_http
 from bot.settings import Settings
-from bot.tickets.db import session_factory, transaction, upgrade
-from bot.tickets.models import OutboxEmail, Ticket
+from bot.tickets.models import Ticket
 from bot.tickets.service import NewRequest, TicketService
+from bot.worker.ticket_events import ticket_service
 from tests.conftest import Mailbox, Servers
 from tests.console_client import Clock, running_console
 
@@ -154,7 +156,7 @@ def fixed_console(settings_for: Callable[..., Settings]) -> Iterator[tuple[str, 
     """A console on a fixed day with requests due at every urgency."""
     settings = settings_for()
     upgrade(settings.database_url)
-    service = TicketService(settings)
+    service = ticket_service(settings)
     accounts = Accounts(service.factory)
     accounts.add("dpo@example.com", "dpo", PASSWORD, NOW)
     accounts.add("viewer@example.com", "viewer", PASSWORD, NOW)

@@ -18,9 +18,10 @@ import sqlalchemy as sa
 
 from bot.console.accounts import Accounts
 from bot.console.models import ConsoleEvent, ConsoleUser
+from bot.db.sessions import transaction, upgrade
 from bot.settings import Settings
-from bot.tickets.db import transaction, upgrade
-from bot.tickets.service import NewRequest, TicketService
+from bot.tickets.service import NewRequest
+from bot.worker.ticket_events import ticket_service
 from tests.conftest import postgres_database
 from tests.console_client import Client, Clock, running_console
 
@@ -35,7 +36,7 @@ class Env:
 
     def __init__(self, settings: Settings, base: str, clock: Clock):
         self.settings, self.base, self.clock = settings, base, clock
-        self.service = TicketService(settings)
+        self.service = ticket_service(settings)
         self.accounts = Accounts(self.service.factory)
 
     def client(self) -> Client:
@@ -182,7 +183,7 @@ def test_second_factor_is_enrolled_in_production_and_asked_for_at_each_sign_in(
         upgrade(url)
         clock = Clock(NOW)
         with running_console(settings, clock) as base:
-            Accounts(TicketService(settings).factory).add("dpo@example.com", "dpo", PASSWORD, NOW)
+            Accounts(ticket_service(settings).factory).add("dpo@example.com", "dpo", PASSWORD, NOW)
             client = Client(base)
             enrol = client.login("dpo@example.com", PASSWORD)
             assert enrol.url.endswith("/totp/enrol")
@@ -291,7 +292,7 @@ def test_download_link_guessed_expired_or_with_a_wrong_code_is_one_404(env: Env)
         files={"file": ("copy.pdf", PDF)},
     )
     with transaction(env.service.factory) as session:
-        from bot.tickets.models import OutboxEmail
+        from bot.notify.models import OutboxEmail
 
         mail = session.execute(sa.select(OutboxEmail).where(OutboxEmail.kind == "answer_completed")).scalar_one()
         text = message_from_bytes(bytes(mail.message), policy=policy.default).get_body(("plain",)).get_content()  # type: ignore[union-attr]

@@ -9,8 +9,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.deadline import Jurisdiction, deadlines, due_date
+from bot.jurisdiction import Jurisdiction
 from bot.settings import PROJECT_ROOT
+from bot.tickets.deadline import deadlines, due_date
 
 HH = Jurisdiction("Europe/Berlin", "DE", "HH")
 BY = Jurisdiction("Europe/Berlin", "DE", "BY")

@@ -8,12 +8,12 @@ from email import message_from_bytes, policy
 
 import sqlalchemy as sa
 
-from bot.mail.outbox import backoff
+from bot.db.sessions import engine_for, transaction
+from bot.notify.models import OutboxEmail
+from bot.notify.outbox import backoff
 from bot.settings import Settings
-from bot.tickets.db import engine_for, transaction
-from bot.tickets.models import OutboxEmail
-from bot.tickets.service import TicketService
-from bot.worker import Worker
+from bot.worker.loop import Worker
+from bot.worker.ticket_events import ticket_service
 from tests.conftest import Mailbox, ManualClock, at_once
 from tests.test_tickets import RECEIVED, request
 
@@ -70,7 +70,7 @@ def test_two_worker_processes_send_each_reminder_once_over_real_smtp(
     box.controller.start()
     try:
         settings = smtp_settings(settings_for, db_url, box.port)
-        service = TicketService(settings, clock=ManualClock(RECEIVED))
+        service = ticket_service(settings, clock=ManualClock(RECEIVED))
         for _ in range(4):
             service.file(request(requester_email=None))
         when = datetime(2026, 12, 19, 10, tzinfo=UTC)  # 11:00 in Hamburg, 2 days before the tickets' due date
@@ -91,10 +91,10 @@ def test_terminated_connections_of_the_ticket_database_are_replaced(
     from tests.conftest import POSTGRES_ADMIN_URL, postgres_database
 
     with postgres_database() as url:
-        from bot.tickets.db import upgrade
+        from bot.db.sessions import upgrade
 
         upgrade(url)
-        service = TicketService(settings_for(database_url=url))
+        service = ticket_service(settings_for(database_url=url))
         service.file(request())
         admin = sa.create_engine(POSTGRES_ADMIN_URL, future=True)
         with admin.connect() as conn:

@@ -14,28 +14,25 @@ from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 
 import pytest
+from bot.runtime.wiring import dialogue_services, prepare
 
-from bot import request_flow, services
-from bot.channels.screening import screen
-from bot.local_stack import free_port
+from bot.dialogue import request_flow
+from bot.dialogue.wiring import Services
+from bot.runtime.local_stack import free_port
 from bot.settings import Settings, get_settings
 from bot.tickets.models import Ticket
-from bot.verification import CheckOutcome
+from bot.verification.screening import Screening
+from bot.verification.service import CheckOutcome
 from tests.conftest import Mailbox
 
-Configure = Callable[[int], None]
-
-
-def reset_services() -> None:
-    for cached in (get_settings, services.tickets, services.verifier, services.mail):
-        cached.cache_clear()
+Configure = Callable[[int], Services]
 
 
 @pytest.fixture
 def configure(settings_for: Callable[..., Settings]) -> Iterator[Configure]:
-    """Point this process's services (settings, tickets, verifier, mail) at an SMTP port and a fresh database."""
+    """The services (settings, tickets, verifier, mail) of an SMTP port and a fresh database."""
 
-    def to(port: int) -> None:
+    def to(port: int) -> Services:
         settings = settings_for(
             email_backend="smtp",
             smtp_host="127.0.0.1",
@@ -43,11 +40,12 @@ def configure(settings_for: Callable[..., Settings]) -> Iterator[Configure]:
             smtp_security="none",
             verification_secret="3e8c1a9f0b7d6e5c4a3b2f1e0d9c8b7a6f5e4d3c",
         )
-        services.prepare(settings)
-        reset_services()
+        prepare(settings)
+        get_settings.cache_clear()
+        return dialogue_services(settings)
 
     yield to
-    reset_services()
+    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -65,45 +63,47 @@ def code_in(message: EmailMessage) -> str:
 
 
 def test_a_refused_code_email_is_reported_and_its_code_is_dead(configure: Configure, smtp: Mailbox) -> None:
-    configure(smtp.port)
+    svc = configure(smtp.port)
+    screen = Screening(svc.verifier).screen
     smtp.refuse.add("jane@example.com")
-    failed = request_flow.send_code("chat-1", "jane@example.com")
+    failed = request_flow.send_code(svc, "chat-1", "jane@example.com")
     assert (failed.sent, failed.message) == (False, request_flow.SEND_FAILED)
     assert "no code is on its way" in failed.message
     [refused] = smtp.refused
     dead = code_in(refused)
-    assert services.verifier().check("chat-1", dead).outcome is CheckOutcome.none_pending
+    assert svc.verifier.check("chat-1", dead).outcome is CheckOutcome.none_pending
     assert screen("chat-1", f"my code is {dead}") == "/code_not_expected"  # what the assistant would hear
 
     smtp.refuse.clear()  # the mail server is back: the person may try again straight away
-    retry = request_flow.send_code("chat-1", "jane@example.com")
+    retry = request_flow.send_code(svc, "chat-1", "jane@example.com")
     assert retry.sent and retry.message.startswith("I've sent a 6-digit code to j***@e***.com.")
     [delivered] = smtp.to("jane@example.com")
     code = code_in(delivered)
     assert screen("chat-1", code) == "/code_verified"
-    assert services.verifier().verified_challenge("chat-1", "jane@example.com") is not None
+    assert svc.verifier.verified_challenge("chat-1", "jane@example.com") is not None
 
 
 def test_a_closed_mail_port_is_reported_without_naming_the_address(
     configure: Configure, caplog: pytest.LogCaptureFixture
 ) -> None:
-    configure(free_port())  # nobody listens there
-    with caplog.at_level(logging.WARNING, logger="bot.request_flow"):
-        failed = request_flow.send_code("chat-2", "jane@example.com")
+    svc = configure(free_port())  # nobody listens there
+    with caplog.at_level(logging.WARNING, logger="bot.dialogue.request_flow"):
+        failed = request_flow.send_code(svc, "chat-2", "jane@example.com")
     assert (failed.sent, failed.message) == (False, request_flow.SEND_FAILED)
     assert "verification code not sent: ConnectionRefusedError" in caplog.text
     assert "jane" not in caplog.text
-    again = request_flow.send_code("chat-2", "jane@example.com")  # no cooldown claims a code was sent
+    again = request_flow.send_code(svc, "chat-2", "jane@example.com")  # no cooldown claims a code was sent
     assert again.message == request_flow.SEND_FAILED
 
 
 def test_a_code_verified_for_one_address_cannot_file_for_another(configure: Configure, smtp: Mailbox) -> None:
-    configure(smtp.port)
-    assert request_flow.send_code("chat-4", "jane@example.com").sent
+    svc = configure(smtp.port)
+    screen = Screening(svc.verifier).screen
+    assert request_flow.send_code(svc, "chat-4", "jane@example.com").sent
     assert screen("chat-4", code_in(smtp.to("jane@example.com")[0])) == "/code_verified"
 
     def file(email: str) -> Ticket | None:
-        return request_flow.file_request("chat-4", ["erasure"], email, "rest", "request-1", "delete me", [])
+        return request_flow.file_request(svc, "chat-4", ["erasure"], email, "rest", "request-1", "delete me", [])
 
     assert file("boss@example.com") is None
     assert file("other-chat@example.com") is None
@@ -113,5 +113,6 @@ def test_a_code_verified_for_one_address_cannot_file_for_another(configure: Conf
         "verified_email",
     )
     assert (
-        request_flow.file_request("chat-4", ["erasure"], "jane@example.com", "rest", "request-2", "again", []) is None
+        request_flow.file_request(svc, "chat-4", ["erasure"], "jane@example.com", "rest", "request-2", "again", [])
+        is None
     )

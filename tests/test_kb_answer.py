@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.dialogue.questions import question_buttons
 from bot.kb.answer import answer_question, citation, confident_enough
 from bot.kb.model import KnowledgeBase
 from bot.kb.retrieve import Ranking, Retriever, default_retriever
@@ -50,9 +51,9 @@ def test_dpo_answer_gives_the_contact() -> None:
 
 def test_rights_section_offers_the_matching_request() -> None:
     answer = answer_question("what is the right to be forgotten?")
-    assert answer.buttons == [{"title": "Request deletion of your data", "payload": "/request_erasure"}]
+    assert question_buttons(answer) == [{"title": "Request deletion of your data", "payload": "/request_erasure"}]
     notification = answer_question("do you tell recipients when my data is corrected?")
-    assert notification.buttons[0]["payload"] == "/request_notification"
+    assert question_buttons(notification)[0]["payload"] == "/request_notification"
 
 
 @pytest.mark.parametrize(

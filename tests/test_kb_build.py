@@ -172,7 +172,7 @@ def test_html_notice_of_another_company() -> None:
 def test_build_cli_refuses_an_empty_file(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from bot.cli import main
+    from bot.cli.main import main
 
     empty = tmp_path / "empty.txt"
     empty.write_text("")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.kb.evaluate import QUESTION_SETS, load_questions
-from bot.kb.fit import examples, fit, fit_weights, top1
+from bot.devtools.kb_eval import QUESTION_SETS, load_questions
+from bot.devtools.kb_fit import examples, fit, fit_weights, top1
 from bot.kb.retrieve import SIGNALS, WEIGHTS, default_retriever
 
 

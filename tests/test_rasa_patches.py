@@ -17,7 +17,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.tensorflow.models import RasaModel
 
-from bot import rasa_patches
+from bot.runtime import rasa_patches
 
 GOOD: list[dict[str, Any]] = [
     {"events": [], "responses": []},

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from bot.channels.screening import INTERNAL_INTENTS
-from bot.tickets.db import session_factory, transaction
-from bot.tickets.models import Ticket, VerificationChallenge
-from bot.verification import conversation_key
+from bot.db.sessions import session_factory, transaction
+from bot.tickets.models import Ticket
+from bot.verification.models import VerificationChallenge
+from bot.verification.screening import INTERNAL_INTENTS
+from bot.verification.service import conversation_key
 from tests.conftest import Conversation, Mailbox, Servers, buttons
 
 pytestmark = pytest.mark.servers
@@ -222,7 +223,7 @@ def test_complaint_is_recorded_for_the_dpo(servers: Servers) -> None:
 
 
 def test_known_and_unknown_addresses_get_the_same_words(servers: Servers, mailbox: Mailbox, tmp_path) -> None:
-    from bot.subjects import import_csv
+    from bot.subjects.customers import import_csv
 
     known = address()
     csv_file = tmp_path / "subjects.csv"

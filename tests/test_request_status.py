@@ -8,8 +8,9 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from bot.tickets.db import session_factory, transaction
-from bot.tickets.models import OutboxEmail, Ticket
+from bot.db.sessions import session_factory, transaction
+from bot.notify.models import OutboxEmail
+from bot.tickets.models import Ticket
 from tests.conftest import Conversation, Mailbox, Servers
 
 pytestmark = pytest.mark.servers

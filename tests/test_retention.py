@@ -12,13 +12,16 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.mail.outbox import deliver_due
-from bot.retention import anonymise_tickets, purge_conversations, run_retention
+from bot.db.sessions import transaction
+from bot.notify.models import OutboxEmail
+from bot.notify.outbox import deliver_due
+from bot.runtime.tracker_store import ResilientSQLTrackerStore
 from bot.settings import Settings
-from bot.tickets.db import transaction
-from bot.tickets.models import AuditEvent, OutboxEmail, Ticket, VerificationChallenge
+from bot.tickets.models import AuditEvent, Ticket
 from bot.tickets.service import TicketService
-from bot.tracker_store import ResilientSQLTrackerStore
+from bot.verification.models import VerificationChallenge
+from bot.worker.retention import anonymise_tickets, purge_conversations, run_retention
+from bot.worker.ticket_events import ticket_service
 from tests.conftest import ManualClock
 from tests.test_tickets import Recorder, request
 
@@ -28,7 +31,7 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def service(db_url: str, settings_for: Callable[..., Settings]) -> TicketService:
     """The register with its clock standing at NOW."""
-    return TicketService(settings_for(database_url=db_url, tracker_store_url=db_url), clock=ManualClock(NOW))
+    return ticket_service(settings_for(database_url=db_url, tracker_store_url=db_url), clock=ManualClock(NOW))
 
 
 def remember(url: str, sender: str, *times: datetime) -> None:
@@ -141,7 +144,7 @@ def test_closed_tickets_are_kept_for_exactly_the_configured_period(
     """The worker's own cutoff, from the setting: closed just inside the period kept, just outside anonymised."""
     configured = {"ticket_retention_days": days} if days else {}
     settings = settings_for(database_url=db_url, tracker_store_url=db_url, **configured)
-    service = TicketService(settings)
+    service = ticket_service(settings)
     period = timedelta(days=settings.ticket_retention_days)
     assert settings.ticket_retention_days == (days or 1095)  # three years unless configured
     inside = service.file(request(idempotency_key="inside", requester_email="inside@example.org"))

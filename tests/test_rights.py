@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.dialogue import restate
-from bot.rights import CONTRACT_FILE, Verification, catalogue, right_ids, rights_from_intent
+from bot.dialogue.replies import restate
+from bot.rights.catalogue import CONTRACT_FILE, Verification, catalogue, right_ids, rights_from_intent
 
 SHARED_CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contract" / "rights.yml"
 
@@ -53,7 +53,7 @@ def test_restatement_is_plain_with_article() -> None:
 
 
 def test_every_right_has_a_checklist_of_plain_steps() -> None:
-    from bot.rights import checklist
+    from bot.rights.catalogue import checklist
 
     for right in right_ids():
         steps = checklist(right)

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.local_stack import free_port
-from bot.runner import announce_when_ready
+from bot.devtools.training import TrainingProgress, run_reporting_progress
+from bot.runtime.local_stack import free_port
+from bot.runtime.runner import announce_when_ready
+from bot.runtime.supervisor import Supervisor
 from bot.settings import Settings
-from bot.supervisor import Supervisor
-from bot.training import TrainingProgress, run_reporting_progress
 
 # Rasa's output as `rasa train` prints it: log lines, and tqdm progress bars redrawn with carriage returns.
 HOOKS = "2026-12-01 14:01:41 INFO     rasa.engine.training.hooks  - "

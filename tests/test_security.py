@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.action_server import TOKEN_HEADER
-from bot.channels.limits import MAX_BODY_BYTES
+from bot.channels.limits import MESSAGE_MAX_BYTES
+from bot.db.sessions import session_factory, transaction
 from bot.inputs import MAX_CHARS
-from bot.tickets.db import session_factory, transaction
+from bot.runtime.action_server import ACTION_TOKEN_HEADER
 from bot.tickets.models import Ticket
 from tests.conftest import Servers
 
@@ -57,7 +57,7 @@ def test_a_failing_action_names_itself_and_echoes_nothing_of_the_conversation(se
     canary = f"canary-{uuid.uuid4().hex}"
     tracker = [{"sender_id": canary, "latest_message": {"text": f"my diagnosis is {canary}"}}]  # not an object
     call = {"next_action": "action_answer_question", "sender_id": canary, "tracker": tracker, "domain": {}}
-    headers = {TOKEN_HEADER: servers.settings.action_server_token()}
+    headers = {ACTION_TOKEN_HEADER: servers.settings.action_server_token()}
     response = requests.post(servers.settings.action_url, json=call, headers=headers, timeout=10)
     assert response.status_code == 500
     assert response.json()["action_name"] == "action_answer_question"
@@ -86,7 +86,7 @@ def test_internal_servers_listen_on_loopback_only(servers: Servers) -> None:
         ('{"sender": "a", "message": {"text": "hi"}}', 400, "message"),
         ('{"sender": "a", "message": "hi", "metadata": [1]}', 400, "metadata"),
         (json.dumps({"sender": "a", "message": "x" * (MAX_CHARS + 1)}), 413, f"{MAX_CHARS} characters"),
-        (json.dumps({"sender": "a", "message": "x" * (MAX_BODY_BYTES + 10)}), 413, "larger than"),
+        (json.dumps({"sender": "a", "message": "x" * (MESSAGE_MAX_BYTES + 10)}), 413, "larger than"),
         ("[" * 100_000, 413, "larger than"),
     ],
 )

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-from bot.supervisor import ProcessSpec, Supervisor
+from bot.runtime.supervisor import ProcessSpec, Supervisor
 
 PY = sys.executable
 

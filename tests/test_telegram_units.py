@@ -14,9 +14,7 @@ import httpx
 import pytest
 from telegram import Update
 
-from bot.local_stack import free_port
-from bot.settings import Settings
-from bot.telegram_bridge import (
+from bot.channels.telegram_bridge import (
     CALLBACK_LIMIT,
     FAILED,
     UNREACHABLE,
@@ -27,6 +25,8 @@ from bot.telegram_bridge import (
     chat_key,
     never_reached,
 )
+from bot.runtime.local_stack import free_port
+from bot.settings import Settings
 
 
 def test_short_payloads_pass_long_ones_are_packed_and_unpacked() -> None:
@@ -236,7 +236,7 @@ def test_updates_of_one_chat_keep_their_order_other_chats_do_not_wait() -> None:
 
 
 def test_handlers_see_when_their_update_arrived() -> None:
-    from bot.telegram_bridge import received_at
+    from bot.channels.telegram_bridge import received_at
 
     seen: list[float | None] = []
 

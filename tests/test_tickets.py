@@ -12,13 +12,16 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
-from bot.mail.outbox import backoff, deliver_due
+from bot.db.sessions import downgrade, engine_for, session_factory, transaction, upgrade
+from bot.notify.models import OutboxEmail
+from bot.notify.outbox import backoff, deliver_due
 from bot.settings import Settings
-from bot.tickets.db import downgrade, engine_for, session_factory, transaction, upgrade
 from bot.tickets.lifecycle import Status, TransitionError, check_transition
-from bot.tickets.models import AuditEvent, OutboxEmail, ReminderLog
-from bot.tickets.reminders import run_reminders
+from bot.tickets.models import AuditEvent
 from bot.tickets.service import NewRequest, TicketService
+from bot.worker.models import ReminderLog
+from bot.worker.reminders import run_reminders
+from bot.worker.ticket_events import ticket_service
 from tests.conftest import ManualClock, at_once
 
 RECEIVED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)  # a Friday; due Monday 21 December 2026
@@ -27,7 +30,7 @@ RECEIVED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)  # a Friday; due Monday 21 
 @pytest.fixture
 def service(db_url: str, settings_for: Callable[..., Settings]) -> TicketService:
     """The register with its clock standing at RECEIVED: requests are filed the moment they arrive."""
-    return TicketService(settings_for(database_url=db_url, digest_hour=23), clock=ManualClock(RECEIVED))
+    return ticket_service(settings_for(database_url=db_url, digest_hour=23), clock=ManualClock(RECEIVED))
 
 
 def request(**overrides: Any) -> NewRequest:
@@ -202,7 +205,7 @@ def test_reminders_with_a_controlled_clock_are_sent_once(service: TicketService)
     assert run_reminders(service, at("2026-12-14")).queued == []  # same day again: nothing
     assert run_reminders(service, at("2026-12-15")).queued == []
     assert run_reminders(service, at("2026-12-19")).queued == [f"{ref}:2026-12-21:2d"]
-    restarted = TicketService(service.settings)  # a restarted worker sends no duplicates
+    restarted = ticket_service(service.settings)  # a restarted worker sends no duplicates
     assert run_reminders(restarted, at("2026-12-20")).queued == []
     assert run_reminders(restarted, at("2026-12-22")).queued == [f"{ref}:2026-12-21:overdue"]
     kinds = [m.kind for m in outbox(service)][2:]
@@ -218,7 +221,7 @@ def test_worker_that_was_down_catches_up_with_the_most_urgent_reminder(service: 
 
 
 def test_daily_digest_once_per_day_after_its_hour(db_url: str, settings_for: Callable[..., Settings]) -> None:
-    service = TicketService(settings_for(database_url=db_url, digest_hour=8), clock=ManualClock(RECEIVED))
+    service = ticket_service(settings_for(database_url=db_url, digest_hour=8), clock=ManualClock(RECEIVED))
     service.file(request())
     assert run_reminders(service, datetime(2026, 11, 26, 6, 59, tzinfo=UTC)).queued == []  # 07:59 in Hamburg
     assert run_reminders(service, datetime(2026, 11, 26, 7, 0, tzinfo=UTC)).queued == ["digest:2026-11-26"]
@@ -234,7 +237,7 @@ def test_two_workers_send_each_reminder_exactly_once(service: TicketService) -> 
     transport = Recorder()
 
     def worker() -> tuple[list[str], tuple[int, int]]:
-        mine = TicketService(service.settings, clock=ManualClock(when))
+        mine = ticket_service(service.settings, clock=ManualClock(when))
         queued = run_reminders(mine, when).queued
         delivered = deliver_due(mine.factory, transport, when + timedelta(seconds=1))
         return queued, (delivered.sent, delivered.failed)

@@ -16,11 +16,12 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
-from bot.cli import main
-from bot.tickets.db import session_factory, transaction, upgrade
-from bot.tickets.models import DataSubject
+from bot.cli.main import main
+from bot.db.sessions import session_factory, transaction, upgrade
+from bot.subjects.models import DataSubject
 from bot.tickets.records import REGISTER_FIELDS
-from bot.tickets.service import NewRequest, TicketService
+from bot.tickets.service import NewRequest
+from bot.worker.ticket_events import ticket_service
 
 Run = Callable[..., Result]
 LONG_AGO = "2020-01-06T10:00:00+01:00"  # a Monday; due Thursday 6 February 2020, overdue ever since
@@ -189,7 +190,7 @@ def test_extend_once_within_the_first_month_with_a_reason(run: Run) -> None:
 def test_export_is_the_register_without_contacts(run: Run, database: str, tmp_path: Path) -> None:
     from bot.settings import load_settings
 
-    service = TicketService(load_settings())
+    service = ticket_service(load_settings())
     filed = service.file(
         NewRequest(
             rights=["erasure"],

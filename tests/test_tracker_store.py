@@ -10,7 +10,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import ResilientSQLTrackerStore, create_tables, engine_options
+from bot.runtime.tracker_store import ResilientSQLTrackerStore, create_tables, engine_options
 from tests.conftest import POSTGRES_ADMIN_URL, postgres_database
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from bot.rights.triage import clauses, combine, rights_named
 from bot.settings import PROJECT_ROOT
-from bot.triage import clauses, combine, rights_named
 
 
 def parse(intent: str, confidence: float, entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from bot.db.sessions import session_factory
 from bot.settings import Settings
-from bot.tickets.db import session_factory
-from bot.verification import CheckOutcome, Verifier
+from bot.verification.service import CheckOutcome, Verifier
 from tests.conftest import ManualClock
 
 OLD_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0aa55bb66cc77dd88"

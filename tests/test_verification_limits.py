@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.db.sessions import session_factory
 from bot.settings import Settings
-from bot.tickets.db import session_factory
-from bot.verification import CheckOutcome, SendOutcome, SendResult, Verifier, find_code
+from bot.verification.service import CheckOutcome, SendOutcome, SendResult, Verifier, find_code
 
 T0 = datetime(2027, 3, 28, 0, 30, tzinfo=UTC)  # 01:30 in Hamburg, half an hour before the clocks go forward
 KEY = "4c1f9a0e7d2b8c3f5a6e1d0b9c8a7f6e5d4c3b2a"

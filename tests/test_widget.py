@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import requests
 
-from bot.local_stack import free_port
+from bot.channels.widget_server import make_handler
+from bot.runtime.local_stack import free_port
 from bot.settings import Settings
-from bot.widget_server import make_handler
 from tests.conftest import LateRasa, Mailbox, Servers
 
 pytestmark = pytest.mark.servers

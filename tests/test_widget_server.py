@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 import requests
 
+from bot.channels.widget_server import ThreadingHTTPServer, make_handler
 from bot.settings import Settings
-from bot.widget_server import ThreadingHTTPServer, make_handler
 
 
 def test_the_widget_server_logs_no_requests(

@@ -1,1 +1,1 @@
-"""Rasa input channels of the assistant (listed in bot/credentials.yml)."""
+"""Rasa input channels (listed in bot/credentials.yml), the Telegram bridge and the widget server."""

@@ -16,7 +16,7 @@ from sanic.response import HTTPResponse
 from bot.channels.limits import Gate
 from bot.channels.rest import RestInput
 
-TOKEN_HEADER = "X-Privacybot-Bridge-Token"
+BRIDGE_TOKEN_HEADER = "X-Privacybot-Bridge-Token"
 INTERNAL_BRIDGE_INTENTS = ("phone_verified",)
 
 
@@ -31,7 +31,7 @@ class TelegramBridgeInput(RestInput):
         from bot.settings import get_settings
 
         expected = get_settings().bridge_token()
-        return hmac.compare_digest(req.headers.get(TOKEN_HEADER, ""), expected)
+        return hmac.compare_digest(req.headers.get(BRIDGE_TOKEN_HEADER, ""), expected)
 
     def _extract_message(self, req: Any) -> str | None:
         body = req.json or {}

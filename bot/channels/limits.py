@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from bot.clock import Clock, system_clock
 from bot.inputs import MAX_CHARS
 
-MAX_BODY_BYTES = 16 * 1024
+MESSAGE_MAX_BYTES = 16 * 1024
 MAX_SENDER_CHARS = 128
 WINDOW_SECONDS = 60.0
 MAX_TRACKED_KEYS = 100_000
@@ -110,8 +110,8 @@ class SharedRateLimiter:
 
 def parse_message_body(body: bytes) -> tuple[dict[str, object] | None, Refusal | None]:
     """The request body as a dict with a usable ``sender`` and ``message``, or why it is refused."""
-    if len(body) > MAX_BODY_BYTES:
-        return None, Refusal(413, f"request body larger than {MAX_BODY_BYTES} bytes")
+    if len(body) > MESSAGE_MAX_BYTES:
+        return None, Refusal(413, f"request body larger than {MESSAGE_MAX_BYTES} bytes")
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):

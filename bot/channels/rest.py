@@ -10,6 +10,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.limits import Gate
+from bot.verification.screening import Screening
 
 
 def client_address(request: Request) -> str:
@@ -22,7 +23,7 @@ def client_address(request: Request) -> str:
 
 
 class RestInput(RasaRestInput):
-    """Rasa's REST channel; every message passes through :func:`bot.channels.screening.screen`.
+    """Rasa's REST channel; every message passes through :meth:`bot.verification.screening.Screening.screen`.
 
     Before that, a request must pass the channel's :class:`Gate`: a JSON object with a sender and a
     message of bounded size, within the per-sender and per-client message rates (413/400/429 otherwise).
@@ -32,11 +33,12 @@ class RestInput(RasaRestInput):
     def name(cls) -> str:
         return "rest"
 
-    def _extract_message(self, req: Any) -> str | None:
-        from bot.channels.screening import screen
+    screening: Screening | None = None  # built with the blueprint, when the Rasa server starts
 
+    def _extract_message(self, req: Any) -> str | None:
+        assert self.screening is not None
         body = req.json or {}
-        return screen(str(body.get("sender") or ""), body.get("message"))
+        return self.screening.screen(str(body.get("sender") or ""), body.get("message"))
 
     def refuse(self, request: Request, gate: Gate) -> HTTPResponse | None:
         """The refusal of a POST that may not reach the assistant, or None."""
@@ -51,6 +53,7 @@ class RestInput(RasaRestInput):
 
         bp = super().blueprint(on_new_message)
         settings = get_settings()
+        self.screening = Screening.for_settings(settings)
         gate = Gate(
             settings.messages_per_minute_per_sender,
             settings.messages_per_minute_per_client,

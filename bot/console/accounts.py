@@ -18,9 +18,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 
+from bot.addresses import InvalidAddress, normalise_address
 from bot.console.models import ConsoleSession, ConsoleUser
-from bot.mail.addresses import InvalidAddress, normalise_address
-from bot.tickets.db import SessionFactory, transaction
+from bot.db.sessions import SessionFactory, transaction
 
 ROLES = ("dpo", "viewer")
 MIN_PASSWORD_LENGTH = 12

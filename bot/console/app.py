@@ -16,8 +16,8 @@ from sanic.response import HTTPResponse
 from bot.clock import system_clock
 from bot.console import auth_views, download_views, register_views, ticket_views
 from bot.console.web import STATIC, Console
+from bot.db.sessions import session_factory
 from bot.settings import Settings
-from bot.tickets.db import session_factory
 
 log = logging.getLogger(__name__)
 PURGE_EVERY = 600.0  # seconds between deletions of expired files and idle sessions

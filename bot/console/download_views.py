@@ -7,7 +7,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.console.web import Console
-from bot.verification import SendOutcome
+from bot.verification.service import SendOutcome
 
 WAIT = {
     SendOutcome.cooldown: "A code was sent a moment ago. Please use it, or wait a minute before asking again.",

@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session
 
 from bot.console.models import ResponseFile
 from bot.console.uploads import CheckedUpload
-from bot.mail import answers
-from bot.mail.transport import transport_for
+from bot.db.sessions import SessionFactory, transaction
+from bot.notify import answers
+from bot.notify.transport import send_now, transport_for
 from bot.settings import Settings
-from bot.tickets.db import SessionFactory, transaction
 from bot.tickets.models import Ticket
 from bot.tickets.service import audit
-from bot.verification import CheckOutcome, SendOutcome, Verifier
+from bot.verification.service import CheckOutcome, SendOutcome, Verifier
 
 log = logging.getLogger(__name__)
 LINK_VALIDITY = timedelta(days=7)
@@ -131,7 +131,7 @@ class Downloads:
         minutes = self.settings.code_lifetime_seconds // 60
         message = answers.download_code(self.settings, email, reference, result.code, minutes)
         try:
-            transport_for(self.settings).send(message.as_bytes())
+            send_now(transport_for(self.settings), message)
         except Exception:
             self.verifier.cancel(sender)
             raise

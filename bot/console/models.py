@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, Integer, String, Text
 
 from bot.clock import system_clock
-from bot.tickets.models import Base, UTCDateTime
+from bot.db.base import Base, UTCDateTime
 
 
 class ConsoleUser(Base):

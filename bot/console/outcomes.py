@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from bot.clock import system_clock
 from bot.console.downloads import create_link, files_dir, store
 from bot.console.uploads import CheckedUpload, Upload, UploadRefused, check_upload
-from bot.dialogue import supervisory_authority
-from bot.mail import answers
-from bot.mail.outbox import enqueue
+from bot.dialogue.replies import supervisory_authority
+from bot.notify import answers
+from bot.notify.outbox import enqueue
 from bot.settings import Settings
 from bot.tickets.lifecycle import Status
 from bot.tickets.models import Ticket

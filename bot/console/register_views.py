@@ -12,7 +12,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.console.web import Console, signed_in
-from bot.rights import catalogue
+from bot.rights.catalogue import catalogue
 from bot.settings import Settings
 from bot.tickets.models import Ticket
 from bot.tickets.records import register_csv, register_row

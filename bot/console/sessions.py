@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 
 from bot.console.models import ConsoleSession, ConsoleUser
-from bot.tickets.db import SessionFactory, transaction
+from bot.db.sessions import SessionFactory, transaction
 
 IDLE_TIMEOUT = timedelta(minutes=30)
 COOKIE = "pbc_session"

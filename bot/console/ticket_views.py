@@ -11,16 +11,17 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy import select
 
+from bot.clock import days_left
 from bot.console.outcomes import change_status
 from bot.console.transcript import transcript
 from bot.console.uploads import Upload, UploadRefused
 from bot.console.web import Console, changes, signed_in
-from bot.rights import catalogue, checklist
-from bot.tickets.db import transaction
+from bot.db.sessions import transaction
+from bot.rights.catalogue import catalogue, checklist
 from bot.tickets.lifecycle import CLOSED, REJECTION_REASONS, TRANSITIONS, Status, TransitionError
 from bot.tickets.models import Ticket
 from bot.tickets.records import mask_email, mask_id
-from bot.tickets.service import CHANNELS, TicketNotFound, audit
+from bot.tickets.service import TICKET_CHANNELS, TicketNotFound, audit
 
 NOTE_LIMIT = 4000
 DONE = {
@@ -77,7 +78,7 @@ def queue_rows(console: Console, args: dict[str, str], today: date) -> list[Row]
         tickets = [t for t in tickets if query in (t.reference or "")]
     rows = []
     for t in tickets:
-        left = (t.effective_due - today).days
+        left = days_left(t.effective_due, today)
         contact = mask_email(t.requester_email) or mask_id(t.requester_telegram_id) or mask_id(t.requester_phone)
         rows.append(
             Row(
@@ -117,7 +118,7 @@ def add_routes(app: Sanic, console: Console) -> None:
             today=today,
             statuses=[s.value for s in Status],
             rights=catalogue(),
-            channels=CHANNELS,
+            channels=TICKET_CHANNELS,
         )
 
     def detail(request: Request, reference: str, status: int = 200, error: str = "") -> HTTPResponse:
@@ -126,7 +127,7 @@ def add_routes(app: Sanic, console: Console) -> None:
         except TicketNotFound:
             return console.not_found(request)
         today = console.settings.jurisdiction.local_date(console.now())
-        left = (ticket.effective_due - today).days
+        left = days_left(ticket.effective_due, today)
         allowed = sorted(s.value for s in TRANSITIONS[Status(ticket.status)])
         known = catalogue()
         context: dict[str, Any] = {

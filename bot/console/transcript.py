@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bot.tickets.db import engine_for
+from bot.db.sessions import engine_for
 
 MAX_LINES = 300
 _events = sa.table(

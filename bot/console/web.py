@@ -22,9 +22,10 @@ from bot.console.accounts import Accounts
 from bot.console.downloads import Downloads
 from bot.console.models import ConsoleEvent
 from bot.console.sessions import COOKIE, Current, Sessions
+from bot.db.sessions import SessionFactory, transaction
 from bot.settings import Profile, Settings
-from bot.tickets.db import SessionFactory, transaction
 from bot.tickets.service import TicketService
+from bot.worker.ticket_events import ticket_service
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -68,7 +69,7 @@ class Console:
     templates: jinja2.Environment = field(init=False)
 
     def __post_init__(self) -> None:
-        self.service = TicketService(self.settings, self.factory)
+        self.service = ticket_service(self.settings, self.factory)
         self.accounts = Accounts(self.factory)
         self.sessions = Sessions(self.factory)
         self.downloads = Downloads(self.settings, self.factory)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.dialogue import offer_button
 from bot.kb.chat_privacy import MIN_CONFIDENCE as STATEMENT_MIN_CONFIDENCE
 from bot.kb.chat_privacy import citation as statement_citation
 from bot.kb.chat_privacy import is_about_this_chat, statement_retriever
@@ -37,6 +36,7 @@ class Answer:
     quotes: list[str] = field(default_factory=list)
     alternatives: list[tuple[Section, float]] = field(default_factory=list)
     buttons: list[dict[str, str]] = field(default_factory=list)
+    offer: str | None = None  # the right whose request the answer can offer to start (the dialogue renders it)
 
     @property
     def abstained(self) -> bool:
@@ -94,10 +94,6 @@ def answer_question(question: str, retriever: Retriever | None = None) -> Answer
     quotes = pick_sentences(hit.section, hit.sentences)
     quoted = "\n".join(quotes)
     text = f"Our privacy notice says:\n“{quoted}”\n{citation(hit.section)}"
-    buttons = []
-    right = hit.section.metadata.get("right")
-    if right:
-        buttons.append(offer_button(right))
     return Answer(
         question=question,
         text=text,
@@ -105,7 +101,7 @@ def answer_question(question: str, retriever: Retriever | None = None) -> Answer
         section=hit.section,
         quotes=quotes,
         alternatives=alternatives[1:],
-        buttons=buttons,
+        offer=hit.section.metadata.get("right"),
     )
 
 

@@ -3,7 +3,7 @@
 Lexical signals: BM25 indexes over spaCy lemmas plus ``#concept`` tags from the privacy vocabulary (whole
 sections with title and metadata, sentences, titles, example questions). Semantic signals: MiniLM cosine
 similarity of the question to the section's sentences and to its example questions. A section's score is
-a weighted sum of these signals (``SIGNALS``), the weights fitted by ``bot.kb.fit``.
+a weighted sum of these signals (``SIGNALS``), the weights fitted by ``bot.devtools.kb_fit``.
 Confidence is the IDF-weighted share of the question's terms that the chosen section contains, so
 a question about something the notice never mentions scores low whatever its rank.
 """

@@ -1,1 +1,1 @@
-"""Tickets for the Data Protection Officer: storage, lifecycle, deadlines, audit log."""
+"""Tickets for the Data Protection Officer: model, lifecycle, deadlines, audit log, the service (no email, no Rasa)."""

@@ -7,7 +7,6 @@ import io
 from datetime import date, datetime
 from typing import Any
 
-from bot.rights import catalogue
 from bot.tickets.models import AuditEvent, Ticket
 
 
@@ -29,12 +28,6 @@ def mask_id(value: str | None) -> str | None:
     if not value:
         return value
     return "*" * max(0, len(value) - 4) + value[-4:]
-
-
-def rights_label(rights: list[str]) -> str:
-    """'Erasure (Art. 17 GDPR), Access (Art. 15 GDPR)'."""
-    known = catalogue()
-    return ", ".join(f"{known[r].name} ({known[r].article})" for r in rights if r in known)
 
 
 def ticket_record(ticket: Ticket, masked: bool = False) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Working with tickets: filing, status changes, extensions, queries. Every change is audited.
 
-Emails caused by a change (the DPO's ticket email, the requester's acknowledgement, the extension
-notice) are enqueued in the outbox in the same transaction as the change.
+What a change causes outside the register (the DPO's ticket email, the requester's acknowledgement,
+the extension notice, erasing the conversations of a completed erasure) is not done here: the
+:class:`TicketEvents` the process wires in are told, in the same transaction as the change.
 """
 
 from __future__ import annotations
@@ -11,25 +12,23 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock, system_clock
-from bot.deadline import deadlines, due_date
-from bot.mail import compose
-from bot.mail.outbox import enqueue
-from bot.rights import catalogue
+from bot.clock import Clock, days_left, system_clock
+from bot.db.sessions import SessionFactory, session_factory, transaction
+from bot.rights.catalogue import catalogue
 from bot.settings import Settings
-from bot.tickets.db import SessionFactory, session_factory, transaction
+from bot.tickets.deadline import deadlines, due_date
 from bot.tickets.lifecycle import CLOSED, REJECTION_REASONS, Status, TransitionError, check_transition
 from bot.tickets.models import AuditEvent, Ticket
 
 REQUEST_TEXT_LIMIT = 2000
-CHANNELS = ("web", "telegram", "letter", "phone", "email", "in_person", "other")
-MANUAL_CHANNELS = CHANNELS[2:]
+TICKET_CHANNELS = ("web", "telegram", "letter", "phone", "email", "in_person", "other")
+MANUAL_TICKET_CHANNELS = TICKET_CHANNELS[2:]
 
 
 class TicketNotFound(LookupError):
@@ -63,10 +62,23 @@ class NewRequest:
         unknown = [r for r in self.rights if r not in catalogue()]
         if not self.rights or unknown:
             raise ValueError(f"rights must be canonical ids ({', '.join(catalogue())}); got {self.rights}")
-        if self.channel not in CHANNELS:
-            raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
+        if self.channel not in TICKET_CHANNELS:
+            raise ValueError(f"channel must be one of {', '.join(TICKET_CHANNELS)}")
         if self.received_at is not None and self.received_at.utcoffset() is None:
             raise ValueError("received_at needs a time zone")
+
+
+class TicketEvents(Protocol):
+    """What the process does when a ticket changes, beyond the register (wired in at process start)."""
+
+    def filed(self, session: Session, ticket: Ticket, today: date, now: datetime) -> None:
+        """A ticket was filed (same transaction)."""
+
+    def extended(self, session: Session, ticket: Ticket, now: datetime) -> None:
+        """The deadline of a ticket with a requester email was extended (same transaction)."""
+
+    def completed(self, service: TicketService, ticket: Ticket, actor: str, now: datetime) -> None:
+        """A ticket was completed (after its transaction)."""
 
 
 def audit(
@@ -96,12 +108,20 @@ def audit(
 
 
 class TicketService:
-    """The ticket register of one database; ``clock`` says when "now" is."""
+    """The ticket register of one database; ``clock`` says when "now" is; ``events`` hears of each change
+    (without them no email is queued and no conversation erased)."""
 
-    def __init__(self, settings: Settings, factory: SessionFactory | None = None, clock: Clock = system_clock):
+    def __init__(
+        self,
+        settings: Settings,
+        factory: SessionFactory | None = None,
+        clock: Clock = system_clock,
+        events: TicketEvents | None = None,
+    ):
         self.settings = settings
         self.factory = factory or session_factory(settings.database_url)
         self.clock = clock
+        self.events = events
 
     def _today(self, now: datetime | None = None) -> date:
         return self.settings.jurisdiction.local_date(now or self.clock())
@@ -109,7 +129,7 @@ class TicketService:
     # ------------------------------------------------------------------ filing
 
     def file(self, request: NewRequest, actor: str = "assistant", now: datetime | None = None) -> Ticket:
-        """File a request as a ticket at ``now``, once per idempotency key; enqueue the DPO email and receipt.
+        """File a request as a ticket at ``now``, once per idempotency key; the events queue the DPO email and receipt.
 
         A request without ``received_at`` was received ``now``."""
         request.validate()
@@ -163,11 +183,8 @@ class TicketService:
                     at=now,
                 )
                 session.flush()
-                message = compose.dpo_new_ticket(self.settings, ticket, self._today(now))
-                enqueue(session, message, "dpo_new_ticket", ticket.id, now=now)
-                if ticket.requester_email:
-                    message = compose.acknowledgement(self.settings, ticket)
-                    enqueue(session, message, "acknowledgement", ticket.id, now=now)
+                if self.events is not None:
+                    self.events.filed(session, ticket, self._today(now), now)
         except IntegrityError:
             if request.idempotency_key:  # a concurrent attempt with the same key won
                 existing = self.by_key(request.idempotency_key)
@@ -217,10 +234,8 @@ class TicketService:
             audit(session, ticket, actor, "status_changed", before, after, note, at=now)
             if effects is not None:
                 effects(session, ticket)
-        if goal is Status.completed and "erasure" in ticket.rights:
-            from bot.retention import erase_requester_conversations
-
-            erase_requester_conversations(self, ticket.reference, actor, now)
+        if goal is Status.completed and self.events is not None:
+            self.events.completed(self, ticket, actor, now)
         return ticket
 
     def extend(self, reference: str, reason: str, actor: str, now: datetime | None = None) -> Ticket:
@@ -244,9 +259,10 @@ class TicketService:
             ticket.extended_due_date = extended
             ticket.extension_reason = reason.strip()
             ticket.updated_at = now
-            if ticket.requester_email:
-                message = compose.extension_notice(self.settings, ticket)
-                enqueue(session, message, "extension_notice", ticket.id, now=now)
+            notified = bool(ticket.requester_email) and self.events is not None
+            if notified:
+                assert self.events is not None
+                self.events.extended(session, ticket, now)
                 ticket.extension_notified_at = now
             audit(
                 session,
@@ -256,7 +272,7 @@ class TicketService:
                 {"due_date": ticket.due_date.isoformat()},
                 {
                     "extended_due_date": extended.isoformat(),
-                    "requester_notified": bool(ticket.requester_email),
+                    "requester_notified": notified,
                 },
                 reason.strip(),
                 at=now,
@@ -302,7 +318,7 @@ class TicketService:
         if overdue:
             tickets = [t for t in tickets if t.effective_due < today]
         if due_within is not None:
-            tickets = [t for t in tickets if (t.effective_due - today).days <= due_within]
+            tickets = [t for t in tickets if days_left(t.effective_due, today) <= due_within]
         return sorted(tickets, key=lambda t: (t.effective_due, t.id))
 
     def open_tickets(self) -> list[Ticket]:
@@ -335,13 +351,3 @@ class TicketService:
             "on_time_rate": round(len(on_time_all) / len(closed_all), 3) if closed_all else None,
             "per_right": per_right,
         }
-
-
-def parse_received(value: str | None) -> datetime | None:
-    """An ISO 8601 instant with offset, or None."""
-    if value is None:
-        return None
-    parsed = datetime.fromisoformat(value)
-    if parsed.utcoffset() is None:
-        raise ValueError("the received instant needs an offset, e.g. 2026-11-20T09:30:00+01:00")
-    return parsed

@@ -1,0 +1,187 @@
+"""Developer commands: training, validation, the load benchmark, evaluations of the NLU and the knowledge base."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from bot.cli.common import Ctx, pass_ctx, run_step, trained_model
+from bot.devtools.bench import TARGETS as TARGET_NAMES
+
+
+@click.command()
+@click.option("--force", is_flag=True, help="Train even if a model for the current data exists.")
+@pass_ctx
+def train(ctx: Ctx, force: bool) -> None:
+    """Train the Rasa model (skipped while config and training data are unchanged)."""
+    trained_model(ctx.settings, force=force)
+
+
+@click.command()
+def validate() -> None:
+    """Check domain, NLU data, rules and stories with `rasa data validate`."""
+    from bot.devtools.training import validate as do_validate
+
+    run_step(do_validate)
+    click.echo("training data valid")
+
+
+@click.command()
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    type=click.Choice(TARGET_NAMES),
+    help="What to drive (repeatable; default: all four).",
+)
+@click.option("--quick", is_flag=True, help="Two short load levels only (a smoke run).")
+@click.option(
+    "--paired",
+    nargs=2,
+    type=click.Choice(TARGET_NAMES),
+    default=None,
+    metavar="A B",
+    help="Compare two targets kept running side by side, measured in alternation (paired.json/png).",
+)
+@click.option(
+    "--repeats",
+    type=click.IntRange(1, 20),
+    default=6,
+    show_default=True,
+    help="With --paired: how many times each target is measured.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("bench-results"),
+    show_default=True,
+    help="Where bench.json and bench.png (or paired.json and paired.png) go.",
+)
+@pass_ctx
+def bench(
+    ctx: Ctx, targets: tuple[str, ...], quick: bool, paired: tuple[str, str] | None, repeats: int, out: Path
+) -> None:
+    """Load benchmark over the REST channel (localhost only; PostgreSQL and Redis for production targets)."""
+    from bot.devtools.bench.paired import paired_benchmark
+    from bot.devtools.bench.run import benchmark
+    from bot.devtools.training import train as do_train
+
+    if paired and paired[0] == paired[1]:
+        raise click.BadParameter("give two different targets", param_hint="--paired")
+    model, _ = run_step(lambda: do_train(ctx.settings.model_dir))
+    workdir = ctx.settings.data_dir / "bench"
+    if paired:
+        paired_benchmark(model, paired, repeats, workdir, out, say=click.echo)
+    else:
+        benchmark(model, targets or TARGET_NAMES, workdir, out, quick=quick, say=click.echo)
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Evaluation on held-out data (figures printed, nothing asserted)."""
+
+
+@eval_group.command("kb")
+@click.option(
+    "--set",
+    "question_set",
+    type=click.Choice(["heldout", "dev"]),
+    default="heldout",
+    show_default=True,
+    help="heldout: the reported figures; dev: the questions used for tuning.",
+)
+@click.option("--show-misses", is_flag=True, help="List the questions answered wrongly.")
+def eval_kb(question_set: str, show_misses: bool) -> None:
+    """Answering from the notice: top-1/top-3 accuracy, abstention, latency, against a baseline."""
+    from bot.devtools.kb_eval import (
+        QUESTION_SETS,
+        baseline_system,
+        evaluate,
+        load_questions,
+        report,
+        shipped_system,
+    )
+    from bot.kb.retrieve import default_retriever
+
+    questions = load_questions(QUESTION_SETS[question_set])
+    click.echo(f"question set: {QUESTION_SETS[question_set].name}")
+    retriever = default_retriever()
+    retriever.search("warm up")
+    ours = evaluate(shipped_system(retriever), questions)
+    base = evaluate(baseline_system(retriever.kb), questions)
+    click.echo(report("privacybot retrieval (lemmas + privacy concepts + typo repair + abstention)", ours))
+    click.echo(report("baseline: BM25 over title x2 + body, plain tokens, no abstention", base))
+    if show_misses:
+        for miss in ours["misses"]:
+            click.echo(f"  miss: {json.dumps(miss, ensure_ascii=False)}")
+
+
+@eval_group.command("nlu")
+@click.option("--no-baseline", is_flag=True, help="Skip training and scoring the rasa init baseline.")
+@click.option("--folds", default=3, show_default=True, help="Folds of `rasa test nlu` cross-validation (0: skip).")
+@pass_ctx
+def eval_nlu(ctx: Ctx, no_baseline: bool, folds: int) -> None:
+    """Right recognition on the held-out messages, against Rasa's default pipeline; cross-validation."""
+    from bot.devtools.nlu_eval import load_heldout, report, score
+    from bot.devtools.training import BASELINE_CONFIG_FILE, CONFIG_FILE, DATA_DIR, DOMAIN_FILE
+    from bot.devtools.training import train as do_train
+    from bot.devtools.triager import Triager
+
+    items = load_heldout()
+    model, _ = run_step(lambda: do_train(ctx.settings.model_dir))
+    ours = Triager(model)
+    click.echo(
+        report(
+            "privacybot (bot/config.yml): whole message + clauses",
+            score(lambda t: ours.triage(t).rights, items),
+        )
+    )
+    whole_only = Triager(model, split_clauses=False)
+    click.echo(
+        report(
+            "privacybot, whole message only (multi-intents, no clause splitting)",
+            score(lambda t: whole_only.triage(t).rights, items),
+            detail=False,
+        )
+    )
+    if not no_baseline:
+        base_model, _ = run_step(lambda: do_train(ctx.settings.model_dir, config=BASELINE_CONFIG_FILE, nlu_only=True))
+        base = Triager(base_model)
+        click.echo(
+            report(
+                "baseline: rasa init default pipeline, same data, whole message + clauses",
+                score(lambda t: base.triage(t).rights, items),
+            )
+        )
+    if folds:
+        out = ctx.settings.data_dir / "eval" / "nlu-cross-validation"
+        cmd = [
+            sys.executable,
+            "-m",
+            "rasa",
+            "test",
+            "nlu",
+            "--config",
+            str(CONFIG_FILE),
+            "--domain",
+            str(DOMAIN_FILE),
+        ]
+        cmd += [
+            "--nlu",
+            str(DATA_DIR / "nlu"),
+            "--cross-validation",
+            "--folds",
+            str(folds),
+            "--out",
+            str(out),
+        ]
+        run_step(lambda: subprocess.run(cmd, check=True, capture_output=True, text=True))
+        intents = json.loads((out / "intent_report.json").read_text())
+        click.echo(
+            f"rasa test nlu --cross-validation --folds {folds} (training data): intent accuracy "
+            f"{intents['accuracy']:.3f}, macro-F1 {intents['macro avg']['f1-score']:.3f}; report in {out}"
+        )

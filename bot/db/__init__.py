@@ -1,0 +1,1 @@
+"""The ticket database: SQLAlchemy base and column types, engines and sessions, Alembic migrations."""

@@ -1,0 +1,88 @@
+"""Evaluate right recognition on the held-out messages: per-right P/R/F1, macro-F1, exact sets."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.rights.catalogue import right_ids
+from bot.settings import PROJECT_ROOT
+
+HELDOUT_FILE = PROJECT_ROOT / "tests" / "eval" / "nlu_heldout.yml"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A message and the rights it asks to exercise."""
+
+    text: str
+    rights: frozenset[str]
+
+
+def load_heldout(path: Path = HELDOUT_FILE) -> list[Labelled]:
+    """The held-out messages; unknown right ids are an error."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    known = set(right_ids())
+    items = [Labelled(m["text"], frozenset(m["rights"])) for m in data["messages"]]
+    bad = {r for m in items for r in m.rights} - known
+    if bad:
+        raise ValueError(f"unknown right ids in {path.name}: {sorted(bad)}")
+    return items
+
+
+def score(predict: Callable[[str], list[str]], items: list[Labelled]) -> dict[str, Any]:
+    """Per-right precision/recall/F1, macro-F1, exact-set accuracy and the confusions."""
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    exact = 0
+    confusions: Counter[tuple[str, str]] = Counter()
+    for item in items:
+        predicted = frozenset(predict(item.text))
+        exact += predicted == item.rights
+        for r in predicted & item.rights:
+            tp[r] += 1
+        for r in predicted - item.rights:
+            fp[r] += 1
+        for r in item.rights - predicted:
+            fn[r] += 1
+        if predicted != item.rights:
+            gold = "+".join(sorted(item.rights)) or "none"
+            got = "+".join(sorted(predicted)) or "none"
+            confusions[(gold, got)] += 1
+    per_right = {}
+    for r in right_ids():
+        p = tp[r] / (tp[r] + fp[r]) if tp[r] + fp[r] else 0.0
+        rec = tp[r] / (tp[r] + fn[r]) if tp[r] + fn[r] else 0.0
+        f1 = 2 * p * rec / (p + rec) if p + rec else 0.0
+        per_right[r] = {"precision": p, "recall": rec, "f1": f1, "support": tp[r] + fn[r]}
+    supported = [v["f1"] for v in per_right.values() if v["support"]]
+    return {
+        "messages": len(items),
+        "per_right": per_right,
+        "macro_f1": sum(supported) / len(supported) if supported else 0.0,
+        "exact_set_accuracy": exact / len(items) if items else 0.0,
+        "confusions": confusions.most_common(),
+    }
+
+
+def report(name: str, result: dict[str, Any], detail: bool = True) -> str:
+    """A printable block of figures."""
+    lines = [
+        f"{name}",
+        f"  messages: {result['messages']}   macro-F1: {result['macro_f1']:.3f}   "
+        f"exact-set accuracy: {result['exact_set_accuracy']:.3f}",
+    ]
+    if detail:
+        lines.append(f"  {'right':<20}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}")
+        for right, m in result["per_right"].items():
+            lines.append(f"  {right:<20}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}{m['support']:>10}")
+        if result["confusions"]:
+            lines.append("  confusions (expected -> predicted: count):")
+            lines.extend(f"    {gold} -> {got}: {n}" for (gold, got), n in result["confusions"])
+    return "\n".join(lines)

@@ -1,0 +1,210 @@
+"""The request conversation after confirmation: identity check proportionate to the right, then filing.
+
+What is said to the person never depends on whether the address is known to the company.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.addresses import InvalidAddress, extract_address
+from bot.dialogue.replies import complaint_guidance
+from bot.dialogue.wiring import Services
+from bot.notify import compose
+from bot.notify.transport import send_now
+from bot.rights.catalogue import Verification, catalogue, rights_from_intent
+from bot.subjects.customers import subject_match
+from bot.tickets.lifecycle import Status
+from bot.tickets.models import Ticket
+from bot.tickets.records import mask_email
+from bot.tickets.service import NewRequest
+from bot.verification.service import SendOutcome, conversation_key
+
+log = logging.getLogger(__name__)
+CONTACT_OFFER = "As an extra check you can also share your phone number with the button below (optional)."
+PHONE_CONFIRMED = "Thanks, your phone number is confirmed as an extra check. I'll add it to your request."
+SEND_FAILED = "Sorry, I couldn't send the email just now, so no code is on its way. You can try again now or later."
+NOT_VERIFIED = "I can't file it yet: your identity hasn't been confirmed."
+RESEND_BUTTON = {"title": "Send a new code", "payload": "/resend_code"}
+STRICTNESS = [Verification.none, Verification.confirmed_email, Verification.verified_email]
+# the ticket's channel by Rasa's input channel; every other input channel is the website
+INPUT_TO_TICKET_CHANNEL = {"telegram_bridge": "telegram", "telegram": "telegram"}
+
+
+def requirement(rights: list[str]) -> Verification:
+    """The strictest verification any of the requested rights needs."""
+    needed = [catalogue()[r].verification for r in rights if r in catalogue()]
+    return max(needed, key=STRICTNESS.index, default=Verification.none)
+
+
+def ask_email(rights: list[str]) -> str:
+    """Why the address is needed, in plain words."""
+    if requirement(rights) is Verification.verified_email:
+        return (
+            "To make sure nobody else can see or change your data, I'll send a one-time code to the email address "
+            "you use with us. Which address is it?"
+        )
+    return "Which email address should our answer go to? Please use the one you use with us."
+
+
+@dataclass(frozen=True)
+class CodeRequest:
+    """The outcome of sending a code, as the person should hear it."""
+
+    sent: bool
+    message: str
+
+
+def send_code(svc: Services, sender_id: str, email: str) -> CodeRequest:
+    """Issue a code and email it; the same words whether or not the address is a customer's."""
+    settings = svc.settings
+    result = svc.verifier.start(sender_id, email)
+    if result.outcome is SendOutcome.cooldown:
+        return CodeRequest(
+            False, f"I've just sent a code. Please wait {result.wait_seconds} seconds before asking for a new one."
+        )
+    if result.outcome in (SendOutcome.address_limit, SendOutcome.conversation_limit):
+        return CodeRequest(
+            False,
+            "For your security I can't send more codes right now. Please try again in an hour, or write to our "
+            "Data Protection Officer.",
+        )
+    assert result.code is not None
+    minutes = settings.code_lifetime_seconds // 60
+    try:
+        send_now(svc.mail, compose.verification_code(settings, email, result.code, minutes))
+    except Exception as exc:  # the mail server is down or refused the message: that code must never count
+        log.warning("verification code not sent: %s", type(exc).__name__)  # the text may name the address
+        assert result.challenge_id is not None
+        svc.verifier.withdraw(result.challenge_id)
+        return CodeRequest(False, SEND_FAILED)
+    return CodeRequest(
+        True,
+        f"I've sent a 6-digit code to {mask_email(email)}. Please type it here; it's valid for {minutes} minutes. "
+        'No email? Check your spam folder, or say "send a new code".',
+    )
+
+
+def code_feedback(intent: str, attempts_left: int | None) -> str:
+    """What to say about a code attempt (the code itself never reaches the assistant)."""
+    if intent == "code_wrong":
+        return f"That code isn't right. You have {attempts_left} more tries."
+    if intent == "code_expired":
+        return "That code has expired. Shall I send you a new one?"
+    if intent == "code_locked":
+        return (
+            "That was too many wrong codes, so for your security I've stopped this request and not filed it. "
+            "You can start again later, or write to our Data Protection Officer."
+        )
+    return "I wasn't expecting a code just now. What would you like to do?"
+
+
+def file_request(
+    svc: Services,
+    sender_id: str,
+    rights: list[str],
+    email: str | None,
+    input_channel: str | None,
+    request_id: str,
+    request_text: str | None,
+    data_categories: list[str] | None,
+    phone: str | None = None,
+    telegram_user_id: str | None = None,
+) -> Ticket | None:
+    """File the confirmed request if its verification is complete; None if it is not.
+
+    A retried call for the same request (a replayed message, a retried action) returns the ticket
+    filed the first time.
+    """
+    idempotency_key = f"{conversation_key(sender_id)[:32]}:{request_id}"
+    already = svc.tickets.by_key(idempotency_key)
+    if already is not None:
+        return already
+    need = requirement(rights)
+    challenge_id = None
+    if need is Verification.verified_email:
+        if not email:
+            return None
+        challenge_id = svc.verifier.verified_challenge(sender_id, email)
+        if challenge_id is None:
+            return None
+        method, outcome = "verified_email", "verified"
+    elif need is Verification.confirmed_email:
+        if not email:
+            return None
+        method, outcome = "confirmed_email", "confirmed"
+    else:
+        method, outcome = "none", "not_required"
+    if phone and method != "none":
+        method += "+verified_phone"
+    service = svc.tickets
+    ticket = service.file(
+        NewRequest(
+            rights=rights,
+            channel=INPUT_TO_TICKET_CHANNEL.get(input_channel or "", "web"),
+            verification_method=method,
+            verification_outcome=outcome,
+            requester_email=email,
+            requester_phone=phone,
+            requester_telegram_id=telegram_user_id,
+            subject_match=subject_match(service.factory, email, method.split("+")[0]) if email else None,
+            request_text=request_text,
+            data_categories=list(data_categories or []),
+            conversation_id=sender_id,
+            idempotency_key=idempotency_key,
+            status=Status.open,
+        )
+    )
+    if challenge_id is not None:
+        svc.verifier.mark_used(challenge_id)
+    return ticket
+
+
+def filed_message(ticket: Ticket) -> str:
+    """The reply once the ticket exists."""
+    receipt = " A confirmation is on its way to your email." if ticket.requester_email else ""
+    return (
+        f"Thank you! Your request is filed with reference {ticket.reference}. Our Data Protection Officer will "
+        f"answer by {ticket.effective_due:%d %B %Y} at the latest.{receipt}"
+    )
+
+
+def rights_of(intent: str | None) -> list[str]:
+    """The rights a recognised intent asks to exercise."""
+    return rights_from_intent(intent)
+
+
+def needs_code(rights: list[str]) -> bool:
+    """Whether the requested rights need an emailed code (not only a confirmed address)."""
+    return requirement(rights) is Verification.verified_email
+
+
+def read_address(text: str) -> tuple[str | None, str | None]:
+    """The one address in a reply, or None and what to say about the reply."""
+    try:
+        return extract_address(text), None
+    except InvalidAddress as exc:
+        return None, f"Sorry, {exc}. Please type just the address, like name@example.com."
+
+
+def confirm_address(email: str) -> str:
+    """The question that confirms an address (for rights that need no code)."""
+    return f"Just to confirm: is {email} your address? Our answer will go there."
+
+
+def code_confirmed(svc: Services, sender_id: str, email: str) -> bool:
+    """Whether this conversation confirmed a code sent to ``email`` (not yet used to file a request)."""
+    return svc.verifier.verified_challenge(sender_id, email) is not None
+
+
+def cancel_code(svc: Services, sender_id: str) -> None:
+    """Forget any code pending for this conversation."""
+    svc.verifier.cancel(sender_id)
+
+
+def complaint(svc: Services, sender_id: str, input_channel: str | None, request_id: str, text: str | None) -> str:
+    """Where and how to complain; the wish is filed for the DPO (with its reference in the reply)."""
+    reply = complaint_guidance(svc.settings.controller_region)
+    ticket = file_request(svc, sender_id, ["complaint"], None, input_channel, request_id, text, [])
+    return reply + (f" (Reference {ticket.reference}.)" if ticket is not None else "")

@@ -1,1 +1,0 @@
-"""Outgoing email: composition, transports (file outbox, SMTP) and the transactional outbox."""

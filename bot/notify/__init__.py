@@ -1,0 +1,1 @@
+"""Outgoing email from plain records: composition, calendar events, the transactional outbox, transports."""

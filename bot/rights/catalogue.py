@@ -1,0 +1,160 @@
+"""The catalogue of data-subject rights: canonical ids (shared contract) and their handling."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+
+CONTRACT_FILE = Path(__file__).resolve().parent.parent / "data" / "rights.yml"
+CHECKLISTS_FILE = Path(__file__).resolve().parent.parent / "data" / "checklists.yml"
+INTENT_PREFIX = "request_"
+
+
+class Verification(StrEnum):
+    """What a right requires before a request is filed (Art. 12(6) GDPR: no more than needed)."""
+
+    verified_email = "verified_email"  # one-time code sent to the address and entered back
+    confirmed_email = "confirmed_email"  # an address to reply to, confirmed by the person
+    none = "none"
+
+
+@dataclass(frozen=True)
+class Right:
+    """One right: contract fields plus the assistant's plain wording and handling."""
+
+    id: str
+    article: str
+    name: str
+    summary: str
+    wish: str  # completes "You'd like us to ..."
+    offer: str  # completes "Would you like to ...?"
+    verification: Verification
+
+    @property
+    def intent(self) -> str:
+        """The NLU intent that carries a request to exercise this right."""
+        return INTENT_PREFIX + self.id
+
+    def restatement(self) -> str:
+        """Plain restatement with the article, e.g. for confirmation."""
+        return f"You'd like us to {self.wish} ({self.article})."
+
+
+# Plain wording and proportionate verification per right. Keys must equal the contract ids.
+_HANDLING: dict[str, tuple[str, str, Verification]] = {
+    "access": (
+        "tell you what personal data we hold about you and send you a copy",
+        "request a copy of your data",
+        Verification.verified_email,
+    ),
+    "rectification": (
+        "correct or complete personal data we hold about you",
+        "ask us to correct your data",
+        Verification.verified_email,
+    ),
+    "erasure": (
+        "erase your personal data",
+        "request deletion of your data",
+        Verification.verified_email,
+    ),
+    "restriction": (
+        "restrict the processing of your personal data (we keep it but stop using it)",
+        "ask us to restrict the use of your data",
+        Verification.verified_email,
+    ),
+    "notification": (
+        "tell you to whom we passed on a correction, deletion or restriction of your data",
+        "ask who was told about a change to your data",
+        Verification.verified_email,
+    ),
+    "portability": (
+        "send you the data you gave us in a machine-readable format, or pass it to another company",
+        "request your data in a machine-readable format",
+        Verification.verified_email,
+    ),
+    "objection": (
+        "stop using your personal data for direct marketing or on the basis of our legitimate interests",
+        "object to the use of your data",
+        Verification.confirmed_email,
+    ),
+    "automated_decision": (
+        "have a person review a decision that was made about you automatically",
+        "ask for a human review of an automated decision",
+        Verification.verified_email,
+    ),
+    "withdraw_consent": (
+        "stop a processing you had consented to (withdrawal of consent)",
+        "withdraw your consent",
+        Verification.confirmed_email,
+    ),
+    "complaint": (
+        "note that you wish to complain to a data protection supervisory authority",
+        "lodge a complaint with the supervisory authority",
+        Verification.none,
+    ),
+}
+
+
+@functools.lru_cache(maxsize=1)
+def catalogue() -> dict[str, Right]:
+    """All rights by canonical id, in the contract's order."""
+    data = yaml.safe_load(CONTRACT_FILE.read_text(encoding="utf-8"))
+    rights: dict[str, Right] = {}
+    for entry in data["rights"]:
+        wish, offer, verification = _HANDLING[entry["id"]]
+        rights[entry["id"]] = Right(
+            id=entry["id"],
+            article=entry["article"],
+            name=entry["name"],
+            summary=entry["summary"],
+            wish=wish,
+            offer=offer,
+            verification=verification,
+        )
+    if set(rights) != set(_HANDLING):
+        raise RuntimeError(f"rights contract and handling table differ: {set(rights) ^ set(_HANDLING)}")
+    return rights
+
+
+def right_ids() -> list[str]:
+    """Canonical right ids in contract order."""
+    return list(catalogue())
+
+
+def rights_from_intent(intent: str | None) -> list[str]:
+    """Canonical ids of the rights a (possibly multi-) intent requests, e.g. 'request_a+request_b'."""
+    if not intent:
+        return []
+    known = catalogue()
+    found: list[str] = []
+    for part in intent.split("+"):
+        if part.startswith(INTENT_PREFIX) and part[len(INTENT_PREFIX) :] in known:
+            right = part[len(INTENT_PREFIX) :]
+            if right not in found:
+                found.append(right)
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _checklists() -> dict[str, list[str]]:
+    data: dict[str, list[str]] = yaml.safe_load(CHECKLISTS_FILE.read_text(encoding="utf-8"))
+    if set(data) != set(catalogue()):
+        raise RuntimeError("checklists.yml must have one entry per right id")
+    if not all(isinstance(item, str) for items in data.values() for item in items):
+        raise RuntimeError("checklists.yml items must be plain strings (quote items that contain ': ')")
+    return data
+
+
+def checklist(right_id: str) -> list[str]:
+    """The DPO's next steps for a request under ``right_id``."""
+    return list(_checklists()[right_id])
+
+
+def rights_label(rights: list[str]) -> str:
+    """'Erasure (Art. 17 GDPR), Access (Art. 15 GDPR)'."""
+    known = catalogue()
+    return ", ".join(f"{known[r].name} ({known[r].article})" for r in rights if r in known)

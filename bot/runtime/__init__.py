@@ -1,0 +1,1 @@
+"""Running the assistant: Rasa server and patches, tracker store, action server, supervisor, runner, balancer."""

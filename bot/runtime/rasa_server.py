@@ -1,0 +1,30 @@
+"""Entry point for Rasa's own command line with this project's redacted logging.
+
+``python -m bot.runtime.rasa_server run ...`` behaves as ``python -m rasa run ...``; the differences: every
+log record the Rasa server creates passes through :func:`bot.logs.redact`, and the speed fix of
+:mod:`bot.runtime.rasa_patches` is installed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.clock import shift_for_tests
+from bot.logs import install_redaction
+
+
+def main() -> None:
+    """Install log redaction and the speed fix, then hand over to Rasa's CLI."""
+    shift_for_tests()
+    install_redaction()
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the channel's ticket database check
+    from rasa.__main__ import main as rasa_main
+
+    from bot.runtime import rasa_patches
+
+    rasa_patches.apply()
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Identity checks: one-time codes, their challenges table, and the one screening hook a channel calls."""

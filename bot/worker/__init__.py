@@ -1,0 +1,1 @@
+"""The background worker: deadline reminders, the DPO digest, retention, sending the outbox."""

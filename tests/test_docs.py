@@ -32,7 +32,7 @@ REMOVAL_CHECKS: dict[str, tuple[str, list[str]]] = {
         ],
     ),
     "Faked verification": (
-        "screen() passing a typed '/code_verified' etc. on unchanged; then Verifier.verified_challenge "
+        "Screening.screen passing a typed '/code_verified' etc. on unchanged; then Verifier.verified_challenge "
         "without its address comparison",
         [
             "tests/test_request_flow.py::test_typed_internal_intent_cannot_fake_verification",

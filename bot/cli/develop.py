@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import click
@@ -126,8 +124,8 @@ def eval_kb(question_set: str, show_misses: bool) -> None:
 @pass_ctx
 def eval_nlu(ctx: Ctx, no_baseline: bool, folds: int) -> None:
     """Right recognition on the held-out messages, against Rasa's default pipeline; cross-validation."""
-    from bot.devtools.nlu_eval import load_heldout, report, score
-    from bot.devtools.training import BASELINE_CONFIG_FILE, CONFIG_FILE, DATA_DIR, DOMAIN_FILE
+    from bot.devtools.nlu_eval import cross_validate, load_heldout, report, score
+    from bot.devtools.training import BASELINE_CONFIG_FILE
     from bot.devtools.training import train as do_train
     from bot.devtools.triager import Triager
 
@@ -159,28 +157,7 @@ def eval_nlu(ctx: Ctx, no_baseline: bool, folds: int) -> None:
         )
     if folds:
         out = ctx.settings.data_dir / "eval" / "nlu-cross-validation"
-        cmd = [
-            sys.executable,
-            "-m",
-            "rasa",
-            "test",
-            "nlu",
-            "--config",
-            str(CONFIG_FILE),
-            "--domain",
-            str(DOMAIN_FILE),
-        ]
-        cmd += [
-            "--nlu",
-            str(DATA_DIR / "nlu"),
-            "--cross-validation",
-            "--folds",
-            str(folds),
-            "--out",
-            str(out),
-        ]
-        run_step(lambda: subprocess.run(cmd, check=True, capture_output=True, text=True))
-        intents = json.loads((out / "intent_report.json").read_text())
+        intents = run_step(lambda: cross_validate(folds, out))
         click.echo(
             f"rasa test nlu --cross-validation --folds {folds} (training data): intent accuracy "
             f"{intents['accuracy']:.3f}, macro-F1 {intents['macro avg']['f1-score']:.3f}; report in {out}"

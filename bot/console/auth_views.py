@@ -25,30 +25,39 @@ def _qr_svg(uri: str) -> str:
 
 def add_routes(app: Sanic, console: Console) -> None:
     """The sign-in pages."""
+    _password_routes(app, console)
+    _second_factor_routes(app, console)
+    _enrol_routes(app, console)
 
-    def pending(request: Request, stage: str) -> Current | None:
-        current, _ = console.sessions.load(request.cookies.get(COOKIE), console.now())
-        if current is None or current.stage != stage:
-            return None
-        request.ctx.current = current
-        return current
 
-    def start_session(request: Request, result: LoginResult) -> HTTPResponse:
-        assert result.user_id is not None and result.email is not None
-        user = console.accounts.get(result.user_id)
-        assert user is not None
-        if user.totp_confirmed_at is not None:
-            stage, target = "totp", "/login/totp"
-        elif console.totp_required:
-            stage, target = "enrol", "/totp/enrol"
-        else:
-            stage, target = "active", "/"
-        token = console.sessions.create(result.user_id, stage, console.now())
-        if stage == "active":
-            console.log(result.email, "login", request, "password")
-        resp = response.redirect(target, status=303)
-        console.set_cookie(resp, COOKIE, token)
-        return resp
+def _pending(console: Console, request: Request, stage: str) -> Current | None:
+    current, _ = console.sessions.load(request.cookies.get(COOKIE), console.now())
+    if current is None or current.stage != stage:
+        return None
+    request.ctx.current = current
+    return current
+
+
+def _start_session(console: Console, request: Request, result: LoginResult) -> HTTPResponse:
+    assert result.user_id is not None and result.email is not None
+    user = console.accounts.get(result.user_id)
+    assert user is not None
+    if user.totp_confirmed_at is not None:
+        stage, target = "totp", "/login/totp"
+    elif console.totp_required:
+        stage, target = "enrol", "/totp/enrol"
+    else:
+        stage, target = "active", "/"
+    token = console.sessions.create(result.user_id, stage, console.now())
+    if stage == "active":
+        console.log(result.email, "login", request, "password")
+    resp = response.redirect(target, status=303)
+    console.set_cookie(resp, COOKIE, token)
+    return resp
+
+
+def _password_routes(app: Sanic, console: Console) -> None:
+    """Signing in with the password, and out."""
 
     @app.get("/login")
     async def login_page(request: Request) -> HTTPResponse:
@@ -73,20 +82,37 @@ def add_routes(app: Sanic, console: Console) -> None:
         email = (request.form.get("email") or "").strip()[:254]
         result = console.accounts.authenticate(email, request.form.get("password") or "", console.now())
         if result.outcome is LoginOutcome.ok:
-            return start_session(request, result)
+            return _start_session(console, request, result)
         action = "login_locked" if result.outcome is LoginOutcome.locked else "login_failed"
         console.log(result.email or "anonymous", action, request, result.outcome.value)
         return console.render(request, "login.html", status=401, notice="", error=FAILED, email=email)
 
+    @app.post("/logout")
+    async def logout(request: Request) -> HTTPResponse:
+        current, _ = console.sessions.load(request.cookies.get(COOKIE), console.now())
+        resp = response.redirect("/login", status=303)
+        if current is not None:
+            if not current.csrf_ok(request.form.get("csrf")):
+                request.ctx.current = current
+                return console.forbidden(request, "The form was not valid (missing or wrong security token).")
+            console.sessions.end(current.session_id)
+            console.log(current.email, "logout", request)
+        console.clear_session_cookie(resp)
+        return resp
+
+
+def _second_factor_routes(app: Sanic, console: Console) -> None:
+    """The second factor: checking the code of a signed-in password."""
+
     @app.get("/login/totp")
     async def totp_page(request: Request) -> HTTPResponse:
-        if pending(request, "totp") is None:
+        if _pending(console, request, "totp") is None:
             return response.redirect("/login", status=303)
         return console.render(request, "totp.html", error="")
 
     @app.post("/login/totp")
     async def totp(request: Request) -> HTTPResponse:
-        current = pending(request, "totp")
+        current = _pending(console, request, "totp")
         if current is None:
             return response.redirect("/login", status=303)
         if not current.csrf_ok(request.form.get("csrf")):
@@ -106,6 +132,10 @@ def add_routes(app: Sanic, console: Console) -> None:
         resp = response.redirect("/", status=303)
         console.set_cookie(resp, COOKIE, console.sessions.advance(current, "active"))
         return resp
+
+
+def _enrol_routes(app: Sanic, console: Console) -> None:
+    """Enrolling an authenticator app (the second factor)."""
 
     @app.get("/totp/enrol")
     async def enrol_page(request: Request) -> HTTPResponse:
@@ -138,17 +168,4 @@ def add_routes(app: Sanic, console: Console) -> None:
         console.log(current.email, "totp_enrolled", request)
         resp = response.redirect("/", status=303)
         console.set_cookie(resp, COOKIE, console.sessions.advance(current, "active"))
-        return resp
-
-    @app.post("/logout")
-    async def logout(request: Request) -> HTTPResponse:
-        current, _ = console.sessions.load(request.cookies.get(COOKIE), console.now())
-        resp = response.redirect("/login", status=303)
-        if current is not None:
-            if not current.csrf_ok(request.form.get("csrf")):
-                request.ctx.current = current
-                return console.forbidden(request, "The form was not valid (missing or wrong security token).")
-            console.sessions.end(current.session_id)
-            console.log(current.email, "logout", request)
-        console.clear_session_cookie(resp)
         return resp

@@ -99,8 +99,74 @@ def queue_rows(console: Console, args: dict[str, str], today: date) -> list[Row]
 
 def add_routes(app: Sanic, console: Console) -> None:
     """The queue and ticket pages."""
+    _page_routes(app, console)
+    _change_routes(app, console)
+    _closing_routes(app, console)
+
+
+def _detail(console: Console, request: Request, reference: str, status: int = 200, error: str = "") -> HTTPResponse:
+    """A ticket's page, with the error of a refused change if any."""
+    try:
+        ticket, events = console.service.get(reference)
+    except TicketNotFound:
+        return console.not_found(request)
+    today = console.settings.jurisdiction.local_date(console.now())
+    left = days_left(ticket.effective_due, today)
+    allowed = sorted(s.value for s in TRANSITIONS[Status(ticket.status)])
+    known = catalogue()
+    context: dict[str, Any] = {
+        "ticket": ticket,
+        "events": events,
+        "rights": [known[r] for r in ticket.rights if r in known],
+        "checklists": [(known[r].name, checklist(r)) for r in ticket.rights if r in known],
+        "received": ticket.received_at,
+        "left": left,
+        "urgency": urgency(left) if ticket.status not in CLOSED else "closed",
+        "allowed": allowed,
+        "closed": ticket.status in CLOSED,
+        "can_extend": ticket.status not in CLOSED and ticket.extended_due_date is None and left >= 0,
+        "file_rights": bool({"access", "portability"} & set(ticket.rights)),
+        "reasons": REJECTION_REASONS,
+        "lines": transcript(console.settings.tracker_store_url, ticket.conversation_id),
+        "done": DONE.get(request.args.get("done", ""), ""),
+        "error": error,
+        "upload_limit_mb": console.settings.console_upload_limit_mb,
+    }
+    return console.render(request, "ticket.html", status=status, **context)
+
+
+def _actor(request: Request) -> str:
+    return f"console:{request.ctx.current.email}"
+
+
+def _done(reference: str, what: str) -> HTTPResponse:
+    return response.redirect(f"/tickets/{reference}?done={what}", status=303)
+
+
+def _move(console: Console, request: Request, reference: str, status: str, **kwargs: Any) -> HTTPResponse:
+    """Change the status (and send its email); back to the ticket's page with what happened."""
+    try:
+        changed = change_status(
+            console.settings, console.service, reference, status, _actor(request), now=console.now(), **kwargs
+        )
+    except TicketNotFound:
+        return console.not_found(request)
+    except (TransitionError, UploadRefused) as exc:
+        return _detail(
+            console, request, reference, status=409 if isinstance(exc, TransitionError) else 400, error=str(exc)
+        )
+    if status == Status.in_progress.value:
+        return _done(changed.ticket.reference, "started")
+    return _done(changed.ticket.reference, status if changed.emailed else "closed_no_email")
+
+
+def _text(request: Request, name: str) -> str:
+    return (request.form.get(name) or "").strip()[:NOTE_LIMIT]
+
+
+def _page_routes(app: Sanic, console: Console) -> None:
+    """The queue and a ticket's page."""
     login_required = signed_in(console)
-    dpo_only = changes(console)
 
     @app.get("/")
     @login_required
@@ -121,124 +187,93 @@ def add_routes(app: Sanic, console: Console) -> None:
             channels=TICKET_CHANNELS,
         )
 
-    def detail(request: Request, reference: str, status: int = 200, error: str = "") -> HTTPResponse:
-        try:
-            ticket, events = console.service.get(reference)
-        except TicketNotFound:
-            return console.not_found(request)
-        today = console.settings.jurisdiction.local_date(console.now())
-        left = days_left(ticket.effective_due, today)
-        allowed = sorted(s.value for s in TRANSITIONS[Status(ticket.status)])
-        known = catalogue()
-        context: dict[str, Any] = {
-            "ticket": ticket,
-            "events": events,
-            "rights": [known[r] for r in ticket.rights if r in known],
-            "checklists": [(known[r].name, checklist(r)) for r in ticket.rights if r in known],
-            "received": ticket.received_at,
-            "left": left,
-            "urgency": urgency(left) if ticket.status not in CLOSED else "closed",
-            "allowed": allowed,
-            "closed": ticket.status in CLOSED,
-            "can_extend": ticket.status not in CLOSED and ticket.extended_due_date is None and left >= 0,
-            "file_rights": bool({"access", "portability"} & set(ticket.rights)),
-            "reasons": REJECTION_REASONS,
-            "lines": transcript(console.settings.tracker_store_url, ticket.conversation_id),
-            "done": DONE.get(request.args.get("done", ""), ""),
-            "error": error,
-            "upload_limit_mb": console.settings.console_upload_limit_mb,
-        }
-        return console.render(request, "ticket.html", status=status, **context)
-
     @app.get("/tickets/<reference>")
     @login_required
     async def show(request: Request, reference: str) -> HTTPResponse:
-        return detail(request, reference)
+        return _detail(console, request, reference)
 
-    def actor(request: Request) -> str:
-        return f"console:{request.ctx.current.email}"
 
-    def done(reference: str, what: str) -> HTTPResponse:
-        return response.redirect(f"/tickets/{reference}?done={what}", status=303)
-
-    def move(request: Request, reference: str, status: str, **kwargs: Any) -> HTTPResponse:
-        try:
-            changed = change_status(
-                console.settings, console.service, reference, status, actor(request), now=console.now(), **kwargs
-            )
-        except TicketNotFound:
-            return console.not_found(request)
-        except (TransitionError, UploadRefused) as exc:
-            return detail(request, reference, status=409 if isinstance(exc, TransitionError) else 400, error=str(exc))
-        if status == Status.in_progress.value:
-            return done(changed.ticket.reference, "started")
-        return done(changed.ticket.reference, status if changed.emailed else "closed_no_email")
-
-    def text(request: Request, name: str) -> str:
-        return (request.form.get(name) or "").strip()[:NOTE_LIMIT]
+def _change_routes(app: Sanic, console: Console) -> None:
+    """Starting work, notes, extensions (DPO only)."""
+    login_required = signed_in(console)
+    dpo_only = changes(console)
 
     @app.post("/tickets/<reference>/start")
     @login_required
     @dpo_only
     async def start(request: Request, reference: str) -> HTTPResponse:
-        return move(request, reference, Status.in_progress.value)
+        return _move(console, request, reference, Status.in_progress.value)
 
     @app.post("/tickets/<reference>/note")
     @login_required
     @dpo_only
     async def note(request: Request, reference: str) -> HTTPResponse:
-        body = text(request, "note")
+        body = _text(request, "note")
         if not body:
-            return detail(request, reference, status=400, error="A note needs some text.")
+            return _detail(console, request, reference, status=400, error="A note needs some text.")
         with transaction(console.factory) as session:
             ticket = session.execute(
                 select(Ticket).where(Ticket.reference == reference.strip().upper())
             ).scalar_one_or_none()
             if ticket is None:
                 return console.not_found(request)
-            audit(session, ticket, actor(request), "note", note=body, at=console.now())
+            audit(session, ticket, _actor(request), "note", note=body, at=console.now())
             ref = ticket.reference
-        return done(ref, "noted")
+        return _done(ref, "noted")
 
     @app.post("/tickets/<reference>/extend")
     @login_required
     @dpo_only
     async def extend(request: Request, reference: str) -> HTTPResponse:
         try:
-            ticket = console.service.extend(reference, text(request, "reason"), actor(request), now=console.now())
+            ticket = console.service.extend(reference, _text(request, "reason"), _actor(request), now=console.now())
         except TicketNotFound:
             return console.not_found(request)
         except TransitionError as exc:
-            return detail(request, reference, status=409, error=str(exc).replace("--reason", "a reason"))
-        return done(ticket.reference, "extended" if ticket.requester_email else "extended_no_email")
+            return _detail(console, request, reference, status=409, error=str(exc).replace("--reason", "a reason"))
+        return _done(ticket.reference, "extended" if ticket.requester_email else "extended_no_email")
+
+
+def _closing_routes(app: Sanic, console: Console) -> None:
+    """Rejecting, completing, withdrawing (DPO only)."""
+    login_required = signed_in(console)
+    dpo_only = changes(console)
 
     @app.post("/tickets/<reference>/reject")
     @login_required
     @dpo_only
     async def reject(request: Request, reference: str) -> HTTPResponse:
-        explanation = text(request, "explanation")
+        explanation = _text(request, "explanation")
         reason = request.form.get("reason") or ""
         if reason not in REJECTION_REASONS:
-            return detail(request, reference, status=400, error="Choose a reason from the list.")
+            return _detail(console, request, reference, status=400, error="Choose a reason from the list.")
         if reason == "other" and not explanation:
-            return detail(request, reference, status=400, error="For 'other reason', explain it to the person.")
-        return move(
-            request, reference, Status.rejected.value, note=explanation or None, reason=reason, message=explanation
+            return _detail(
+                console, request, reference, status=400, error="For 'other reason', explain it to the person."
+            )
+        return _move(
+            console,
+            request,
+            reference,
+            Status.rejected.value,
+            note=explanation or None,
+            reason=reason,
+            message=explanation,
         )
 
     @app.post("/tickets/<reference>/complete")
     @login_required
     @dpo_only
     async def complete(request: Request, reference: str) -> HTTPResponse:
-        message = text(request, "message")
+        message = _text(request, "message")
         if not message:
-            return detail(request, reference, status=400, error="Tell the person what was done.")
+            return _detail(console, request, reference, status=400, error="Tell the person what was done.")
         sent = request.files.get("file") if request.files else None
         upload = Upload(sent.name or "", sent.body) if sent is not None and (sent.name or sent.body) else None
-        return move(request, reference, Status.completed.value, note=message, message=message, upload=upload)
+        return _move(console, request, reference, Status.completed.value, note=message, message=message, upload=upload)
 
     @app.post("/tickets/<reference>/withdraw")
     @login_required
     @dpo_only
     async def withdraw(request: Request, reference: str) -> HTTPResponse:
-        return move(request, reference, Status.withdrawn.value, note=text(request, "note") or None)
+        return _move(console, request, reference, Status.withdrawn.value, note=_text(request, "note") or None)

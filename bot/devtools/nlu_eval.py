@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from bot.devtools.training import CONFIG_FILE, DATA_DIR, DOMAIN_FILE
 from bot.rights.catalogue import right_ids
 from bot.settings import PROJECT_ROOT
 
@@ -86,3 +90,12 @@ def report(name: str, result: dict[str, Any], detail: bool = True) -> str:
             lines.append("  confusions (expected -> predicted: count):")
             lines.extend(f"    {gold} -> {got}: {n}" for (gold, got), n in result["confusions"])
     return "\n".join(lines)
+
+
+def cross_validate(folds: int, out: Path) -> dict[str, Any]:
+    """`rasa test nlu --cross-validation` on the training data; its intent report."""
+    cmd = [sys.executable, "-m", "rasa", "test", "nlu", "--config", str(CONFIG_FILE), "--domain", str(DOMAIN_FILE)]
+    cmd += ["--nlu", str(DATA_DIR / "nlu"), "--cross-validation", "--folds", str(folds), "--out", str(out)]
+    subprocess.run(cmd, check=True, capture_output=True, text=True)
+    report: dict[str, Any] = json.loads((out / "intent_report.json").read_text())
+    return report

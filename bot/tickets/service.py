@@ -67,6 +67,31 @@ class NewRequest:
         if self.received_at is not None and self.received_at.utcoffset() is None:
             raise ValueError("received_at needs a time zone")
 
+    def ticket(self, received: datetime, due: date, now: datetime) -> Ticket:
+        """The new ticket's row (without its reference, which needs the row's id)."""
+        return Ticket(
+            rights=list(dict.fromkeys(self.rights)),
+            status=self.status.value,
+            channel=self.channel,
+            entered_by=self.entered_by,
+            requester_email=self.requester_email,
+            requester_telegram_id=self.requester_telegram_id,
+            requester_phone=self.requester_phone,
+            requester_name=self.requester_name,
+            verification_method=self.verification_method,
+            verification_outcome=self.verification_outcome,
+            subject_match=self.subject_match,
+            received_at=received,
+            due_date=due,
+            request_text=(self.request_text or "")[:REQUEST_TEXT_LIMIT] or None,
+            data_categories=list(self.data_categories),
+            language=self.language,
+            conversation_id=self.conversation_id,
+            idempotency_key=self.idempotency_key,
+            created_at=now,
+            updated_at=now,
+        )
+
 
 class TicketEvents(Protocol):
     """What the process does when a ticket changes, beyond the register (wired in at process start)."""
@@ -129,7 +154,8 @@ class TicketService:
     # ------------------------------------------------------------------ filing
 
     def file(self, request: NewRequest, actor: str = "assistant", now: datetime | None = None) -> Ticket:
-        """File a request as a ticket at ``now``, once per idempotency key; the events queue the DPO email and receipt.
+        """File a request as a ticket at ``now``, once per idempotency key; the events queue the DPO email and
+        receipt.
 
         A request without ``received_at`` was received ``now``."""
         request.validate()
@@ -142,28 +168,7 @@ class TicketService:
         d = deadlines(received, self.settings.jurisdiction)
         try:
             with transaction(self.factory) as session:
-                ticket = Ticket(
-                    rights=list(dict.fromkeys(request.rights)),
-                    status=request.status.value,
-                    channel=request.channel,
-                    entered_by=request.entered_by,
-                    requester_email=request.requester_email,
-                    requester_telegram_id=request.requester_telegram_id,
-                    requester_phone=request.requester_phone,
-                    requester_name=request.requester_name,
-                    verification_method=request.verification_method,
-                    verification_outcome=request.verification_outcome,
-                    subject_match=request.subject_match,
-                    received_at=received,
-                    due_date=d.due,
-                    request_text=(request.request_text or "")[:REQUEST_TEXT_LIMIT] or None,
-                    data_categories=list(request.data_categories),
-                    language=request.language,
-                    conversation_id=request.conversation_id,
-                    idempotency_key=request.idempotency_key,
-                    created_at=now,
-                    updated_at=now,
-                )
+                ticket = request.ticket(received, d.due, now)
                 session.add(ticket)
                 session.flush()
                 ticket.reference = f"DSR-{d.received_local.year}-{ticket.id:06d}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from bot.replies.wiring import services
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -13,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.status import answer_verified
 from bot.dialogue import replies, request_flow, status_flow
+from bot.dialogue.wiring import services
 
 REQUEST_SLOTS = (
     "requested_rights",

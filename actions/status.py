@@ -1,16 +1,16 @@
-"""'How is my request going?' and 'withdraw my request' (logic in bot.replies.status_flow)."""
+"""'How is my request going?' and 'withdraw my request' (logic in bot.dialogue.status_flow)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.replies.wiring import services
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.dialogue import replies, status_flow
+from bot.dialogue.wiring import services
 
 
 def forget() -> list[dict[str, Any]]:

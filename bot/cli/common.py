@@ -77,6 +77,7 @@ def inputs(single: str | None, batch: TextIO | None, name: str) -> Iterable[str]
 
 
 def run_step(step: Any) -> Any:
+    """Run ``step``; a failed subprocess becomes a one-line error of the command."""
     try:
         return step()
     except subprocess.CalledProcessError as exc:

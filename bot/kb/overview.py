@@ -21,13 +21,16 @@ _FILLER = {
     "guy", "folk", "exactly", "actually", "really", "currently", "all", "whole", "overview", "summary", "list",
     "kind", "type", "sort", "category", "piece", "information", "detail", "stuff", "gdpr", "dsgvo", "aiconix",
     "company", "user", "visitor", "customer", "person", "anything", "everything", "any", "sort", "general",
-    "privacy", "policy", "notice", "visit", "basically", "short", "quick", "quickly", "main",
+    "privacy", "policy", "notice", "basically", "short", "quick", "quickly", "main", "file", "protection",
 }  # fmt: skip
 _WH = {"what", "which", "anything", "everything", "any", "list", "kind", "type", "sort", "category", "overview"}
 _COLLECT_VERBS = {
-    "collect", "gather", "store", "keep", "save", "hold", "have", "process", "record", "track", "log", "know",
+    "collect", "gather", "store", "keep", "save", "hold", "have", "process", "record", "track", "know",
     "obtain", "get", "take", "grab",
 }  # fmt: skip
+# A section (or its parent) saying the browser talks to a provider directly: the provider collects, not we.
+PROVIDER_COLLECTS = re.compile(r"\bdirect connection\b|\bwe do not collect any personal data ourselves\b", re.I)
+_TELL_ME = re.compile(r"\b(tell|inform|notify|let)\s+me\b", re.I)
 _SHARE_VERBS = {
     "share", "give", "pass", "send", "transfer", "transmit", "disclose", "receive", "get", "see", "access",
     "forward", "hand", "provide", "go", "end",
@@ -80,7 +83,8 @@ def overview_topic(question: str) -> str | None:
         return RIGHTS
     if _WHAT_CAN_I_DO.search(question) and rest <= {"data", "do"}:
         return RIGHTS
-    if present & _SHARE_VERBS and present & _WHO and rest <= _SHARE_VERBS | _WHO:
+    asks_who = bool(present & _SHARE_VERBS and present & _WHO) or "recipient" in present
+    if asks_who and rest <= _SHARE_VERBS | _WHO and not _TELL_ME.search(question):
         return RECIPIENTS
     if present & _COLLECT_VERBS and present & _WH and rest <= _COLLECT_VERBS:
         return COLLECT
@@ -88,14 +92,18 @@ def overview_topic(question: str) -> str | None:
 
 
 def _items(kb: KnowledgeBase, topic: str) -> list[tuple[str, list[Section]]]:
-    """(text, sections) per item; subsections of one parent with the same text make one item under its title."""
+    """(text, sections) per item; for the data collected, the sections whose providers collect make one item."""
     parents = {s.parent for s in kb.sections if s.parent}
     found: list[tuple[str, Section]] = []
+    via_providers: list[Section] = []
     for section in kb.sections:
         if section.role or not section.number:
             continue
         meta = section.metadata
-        if topic == COLLECT and meta.get("data_categories"):
+        if topic == COLLECT and meta.get("data_categories") and _provider_collects(kb, section):
+            top = kb.section(section.parent) if section.parent else section
+            via_providers += [] if top in via_providers else [top]
+        elif topic == COLLECT and meta.get("data_categories"):
             found.append((", ".join(CATEGORY_LABELS.get(c, c) for c in meta["data_categories"]), section))
         elif topic == RECIPIENTS and section.id not in parents:
             named = [*meta.get("third_parties", []), *(r for r, rx in RECIPIENT_ROLES.items() if rx.search(section.text))]
@@ -104,23 +112,20 @@ def _items(kb: KnowledgeBase, topic: str) -> list[tuple[str, list[Section]]]:
         elif topic == RIGHTS and meta.get("right"):
             right = catalogue().get(meta["right"])
             found.append((f"{right.name} ({right.article})" if right else section.title, section))
-    items: list[tuple[str, list[Section]]] = []
-    for text, section in found:
-        last = items[-1][1] if items else []
-        if topic == COLLECT and last and section.parent and last[-1].parent == section.parent and items[-1][0] == text:
-            last.append(section)
-        else:
-            items.append((text, [section]))
     if topic != COLLECT:
-        return items
-    return [(f"{_where(kb, sections)}: {text}", sections) for text, sections in items]
+        return [(text, [section]) for text, section in found]
+    items = [(f"{section.title}: {text}", [section]) for text, section in found]
+    if via_providers:
+        names = "; ".join(s.title for s in via_providers)
+        items.append((f"Embedded services ({names}): their providers receive data such as your IP address "
+                      "directly from your browser", via_providers))  # fmt: skip
+    return items
 
 
-def _where(kb: KnowledgeBase, sections: list[Section]) -> str:
-    """The title of the item's section, or of their parent when several subsections make one item."""
-    if len(sections) > 1 and sections[0].parent:
-        return kb.section(sections[0].parent).title
-    return sections[0].title
+def _provider_collects(kb: KnowledgeBase, section: Section) -> bool:
+    """Whether the notice says the section's data goes from the browser to a provider directly."""
+    parent = kb.section(section.parent) if section.parent else None
+    return any(PROVIDER_COLLECTS.search(s.text) for s in (section, parent) if s is not None)
 
 
 def _cite(sections: list[Section], titled: bool) -> str:

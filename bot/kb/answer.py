@@ -96,7 +96,8 @@ def answer_question(question: str, retriever: Retriever | None = None) -> Answer
         return _not_covered(question, retriever.kb, f"Our privacy notice does not mention {topic.label}.")
     broad = overview(question_text, retriever.kb)
     if broad is not None:
-        return Answer(question=question, text=broad.text, confidence=1.0, section=None, cited=broad.cited)
+        buttons = [offer_button(broad.right)] if broad.right else []
+        return Answer(question=question, text=broad.text, confidence=1.0, section=None, cited=broad.cited, buttons=buttons)
     ranking = retriever.search(question_text)
     alternatives = [(h.section, h.score) for h in ranking.hits]
     if not ranking.hits or not confident_enough(ranking):

@@ -15,13 +15,14 @@ from bot.kb.model import KnowledgeBase, Section
 from bot.kb.text import STOPWORDS, lemmas
 from bot.rights import catalogue
 
-COLLECT, RECIPIENTS, RIGHTS = "collect", "recipients", "rights"
+COLLECT, RECIPIENTS, RIGHTS, RETENTION = "collect", "recipients", "rights", "retention"
 # Words a broad question may contain besides its topic's own (lemmas).
 _FILLER = {
     "guy", "folk", "exactly", "actually", "really", "currently", "all", "whole", "overview", "summary", "list",
     "kind", "type", "sort", "category", "piece", "information", "detail", "stuff", "gdpr", "dsgvo", "aiconix",
     "company", "user", "visitor", "customer", "person", "anything", "everything", "any", "sort", "general",
     "privacy", "policy", "notice", "basically", "short", "quick", "quickly", "main", "file", "protection",
+    "system",
 }  # fmt: skip
 _WH = {"what", "which", "anything", "everything", "any", "list", "kind", "type", "sort", "category", "overview"}
 _COLLECT_VERBS = {
@@ -30,14 +31,26 @@ _COLLECT_VERBS = {
 }  # fmt: skip
 # A section (or its parent) saying the browser talks to a provider directly: the provider collects, not we.
 PROVIDER_COLLECTS = re.compile(r"\bdirect connection\b|\bwe do not collect any personal data ourselves\b", re.I)
-_TELL_ME = re.compile(r"\b(tell|inform|notify|let)\s+me\b", re.I)
+_ABOUT_ME = re.compile(r"\b(about|on|of)\s+me\b", re.I)
+_HOLD_VERBS = {"have", "hold", "know", "store", "keep", "save", "get"}
+# "who do I send it to?", "can I find out who got my data?": about the person's own steps or rights.
+_NOT_RECIPIENTS = re.compile(
+    r"\b(tell|inform|notify|let)\s+me\b|\b(who|whom|where)\s+(do|should|can|could|shall|must)\s+i\b"
+    r"|\bfind\s+out\b|\b(can|may|could)\s+i\s+(know|learn|ask|see)\b|\bright\s+to\s+know\b",
+    re.I,
+)
 _SHARE_VERBS = {
     "share", "give", "pass", "send", "transfer", "transmit", "disclose", "receive", "get", "see", "access",
-    "forward", "hand", "provide", "go", "end",
+    "forward", "hand", "provide", "go", "end", "have", "use", "work", "integrate", "embed",
 }  # fmt: skip
 _WHO = {"who", "whom", "which", "anyone", "anybody", "else", "other", "third", "party", "partner", "recipient",
-        "outside", "external", "company", "where"}  # fmt: skip
+        "outside", "external", "company", "where", "service", "provider", "tool", "vendor"}  # fmt: skip
 _RIGHTS_WORDS = {"right", "entitle", "entitlement", "option", "exercise", "regard", "concern", "subject"}
+_CHOICE_WORDS = {"option", "choice", "control", "say"}
+_RETENTION_WORDS = {"long", "keep", "store", "retain", "hold", "save", "delete", "erase", "retention", "storage",
+                    "period", "duration", "time", "remain", "stay", "kept", "when"}  # fmt: skip
+_HOW_LONG = re.compile(r"\bhow\s+long\b|\bwhen\b.{0,30}\b(delete|erase|remove)|\bretention\b", re.I)
+GENERAL_RETENTION = re.compile(r"\b(deletion|storage duration|retention|storage period)\b", re.I)
 _WHAT_CAN_I_DO = re.compile(r"\bwhat\s+(can|could)\s+i\s+do\b.{0,30}\b(my|about)\b", re.I)
 
 CATEGORY_LABELS = {
@@ -57,11 +70,13 @@ INTROS = {
     COLLECT: "Our privacy notice names these personal data, by where they are collected:",
     RECIPIENTS: "According to our privacy notice, personal data can go to:",
     RIGHTS: "Our privacy notice describes these rights:",
+    RETENTION: "How long data is kept, in our privacy notice's words:",
 }
 OUTROS = {
     COLLECT: "Ask me about any of them for the notice's own words.",
     RECIPIENTS: "Ask me about any of them for the notice's own words.",
     RIGHTS: "Ask me about any of them, or tell me which request you would like to make.",
+    RETENTION: "Ask me about any of them for more of the notice's words.",
 }
 
 
@@ -72,10 +87,11 @@ class Overview:
     topic: str
     text: str
     cited: list[Section]
+    right: str | None = None  # the request the answer offers to start
 
 
 def overview_topic(question: str) -> str | None:
-    """``collect``, ``recipients`` or ``rights`` if ``question`` asks for an overview, else None."""
+    """``collect``, ``recipients``, ``rights`` or ``retention`` if ``question`` asks for an overview, else None."""
     words = lemmas(question)
     present = set(words)
     rest = {w for w in words if w not in STOPWORDS and len(w) > 1} - _FILLER
@@ -83,10 +99,15 @@ def overview_topic(question: str) -> str | None:
         return RIGHTS
     if _WHAT_CAN_I_DO.search(question) and rest <= {"data", "do"}:
         return RIGHTS
+    if present & _CHOICE_WORDS and "what" in present and rest <= _CHOICE_WORDS | _RIGHTS_WORDS | {"have"}:
+        return RIGHTS
     asks_who = bool(present & _SHARE_VERBS and present & _WHO) or "recipient" in present
-    if asks_who and rest <= _SHARE_VERBS | _WHO and not _TELL_ME.search(question):
+    if asks_who and rest <= _SHARE_VERBS | _WHO and not _NOT_RECIPIENTS.search(question):
         return RECIPIENTS
-    if present & _COLLECT_VERBS and present & _WH and rest <= _COLLECT_VERBS:
+    if _HOW_LONG.search(question) and rest <= _RETENTION_WORDS:
+        return RETENTION
+    about_me = bool(_ABOUT_ME.search(question)) or "personal" in present
+    if present & _COLLECT_VERBS and (present & _WH or about_me) and rest <= _COLLECT_VERBS:
         return COLLECT
     return None
 
@@ -112,6 +133,10 @@ def _items(kb: KnowledgeBase, topic: str) -> list[tuple[str, list[Section]]]:
         elif topic == RIGHTS and meta.get("right"):
             right = catalogue().get(meta["right"])
             found.append((f"{right.name} ({right.article})" if right else section.title, section))
+    if topic == RECIPIENTS:
+        return _by_parent(kb, found)
+    if topic == RETENTION:
+        return _retention(kb)
     if topic != COLLECT:
         return [(text, [section]) for text, section in found]
     items = [(f"{section.title}: {text}", [section]) for text, section in found]
@@ -120,6 +145,34 @@ def _items(kb: KnowledgeBase, topic: str) -> list[tuple[str, list[Section]]]:
         items.append((f"Embedded services ({names}): their providers receive data such as your IP address "
                       "directly from your browser", via_providers))  # fmt: skip
     return items
+
+
+def _retention(kb: KnowledgeBase) -> list[tuple[str, list[Section]]]:
+    """Retention: the general section on deletion first, then each processing section's own statement, quoted."""
+    items = [
+        (f"{s.title}: “{s.metadata['retention'][0]}”", [s])
+        for s in kb.sections
+        if s.metadata.get("retention") and s.number and not s.role and not s.metadata.get("right")
+    ]
+    return sorted(items, key=lambda item: not GENERAL_RETENTION.search(item[1][0].title))
+
+
+def _by_parent(kb: KnowledgeBase, found: list[tuple[str, Section]]) -> list[tuple[str, list[Section]]]:
+    """Recipients: subsections of one parent make one item under its title citing it and them; companies the
+    notice names come first, recipients it names by their role after them."""
+    found = sorted(found, key=lambda item: not item[1].metadata.get("third_parties"))
+    items: list[tuple[str, list[Section]]] = []
+    groups: dict[str, int] = {}
+    for text, section in found:
+        if section.parent is None:
+            items.append((text, [section]))
+        elif section.parent in groups:
+            prior, sections = items[groups[section.parent]]
+            items[groups[section.parent]] = (f"{prior}, {text}", [*sections, section])
+        else:
+            groups[section.parent] = len(items)
+            items.append((text, [kb.section(section.parent), section]))
+    return [(f"{kb.section(ss[0].id).title}: {t}" if len(ss) > 1 else t, ss) for t, ss in items]
 
 
 def _provider_collects(kb: KnowledgeBase, section: Section) -> bool:
@@ -143,6 +196,19 @@ def overview(question: str, kb: KnowledgeBase) -> Overview | None:
     items = _items(kb, topic)
     if len(items) < 2:
         return None
-    lines = [f"• {text} — {_cite(sections, topic == COLLECT)}" for text, sections in items]
-    text = "\n".join([INTROS[topic], *lines, OUTROS[topic]])
-    return Overview(topic, text, [s for _, sections in items for s in sections])
+    lines = [f"• {text} — {_cite(sections, topic in (COLLECT, RETENTION))}" for text, sections in items]
+    cited = [s for _, sections in items for s in sections]
+    intro = INTROS[topic]
+    access = next((s for s in kb.sections if s.metadata.get("right") == "access"), None)
+    if topic == COLLECT and access is not None and _asks_what_is_held(question):
+        intro = (
+            f"What we hold about you personally you can get as a copy with your right of access ({access.label}). "
+            f"In general, {intro[0].lower()}{intro[1:]}"
+        )
+        return Overview(topic, "\n".join([intro, *lines, OUTROS[topic]]), [access, *cited], right="access")
+    return Overview(topic, "\n".join([intro, *lines, OUTROS[topic]]), cited)
+
+
+def _asks_what_is_held(question: str) -> bool:
+    """ "What do you have/keep/know about me?": a question the right of access answers for the person."""
+    return bool(_ABOUT_ME.search(question)) and bool(set(lemmas(question)) & _HOLD_VERBS)

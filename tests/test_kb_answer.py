@@ -57,7 +57,7 @@ def test_rights_section_offers_the_matching_request() -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["do you use TikTok pixels?", "what's your refund policy?", "", "?!?", "do you sell my data?"],
+    ["do you use TikTok pixels?", "what's your refund policy?", "", "?!?", "do you share data with Microsoft?"],
 )
 def test_not_covered_means_honest_abstention(question: str) -> None:
     answer = answer_question(question)

@@ -81,7 +81,7 @@ def test_asking_what_is_held_about_me_also_points_to_the_right_of_access() -> No
 
 def test_retention_overview_quotes_the_general_rule_first() -> None:
     answer = answer_question("how long do you keep my data?")
-    assert [s.id for s in answer.cited][0] == "12" and {"1", "2", "6"} <= {s.id for s in answer.cited}
+    assert answer.cited[0].id == "12" and {"1", "2", "6"} <= {s.id for s in answer.cited}
     notice = KnowledgeBase.load()
     quotes = re.findall(r"“(.+?)”", answer.text)
     assert quotes and all(any(q in s.text for s in notice.sections) for q in quotes)  # verbatim

@@ -97,7 +97,9 @@ def answer_question(question: str, retriever: Retriever | None = None) -> Answer
     broad = overview(question_text, retriever.kb)
     if broad is not None:
         buttons = [offer_button(broad.right)] if broad.right else []
-        return Answer(question=question, text=broad.text, confidence=1.0, section=None, cited=broad.cited, buttons=buttons)
+        return Answer(
+            question=question, text=broad.text, confidence=1.0, section=None, cited=broad.cited, buttons=buttons
+        )
     ranking = retriever.search(question_text)
     alternatives = [(h.section, h.score) for h in ranking.hits]
     if not ranking.hits or not confident_enough(ranking):
@@ -149,7 +151,7 @@ def _answer_about_this_chat(question: str) -> Answer | None:
 
 
 def dpo_contact(kb: KnowledgeBase) -> str:
-    """" You can also ask our Data Protection Officer directly: <email>." (empty if the notice names none)."""
+    """ " You can also ask our Data Protection Officer directly: <email>." (empty if the notice names none)."""
     dpo = kb.by_role("dpo")
     if dpo is None or not dpo.metadata.get("emails"):
         return ""

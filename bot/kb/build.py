@@ -64,7 +64,8 @@ DATA_CATEGORIES = {
     "comments": r"\bcomment",
     "contact_messages": r"\bcontact form|\bcontact us by e-?mail",
     "login_data": r"\blog-?in (?:information|data)\b|\baccount login",
-    "search_terms": r"\bsearch terms", "language_settings": r"\blanguage settings",
+    "search_terms": r"\bsearch terms",
+    "language_settings": r"\blanguage settings",
     "usage": r"\bfrequency of page views|\buse of (?:our )?website functions|\bvisitor traffic",
 }
 RIGHT_CONCEPTS = {

@@ -20,7 +20,7 @@ COLLECT, RECIPIENTS, RIGHTS, RETENTION = "collect", "recipients", "rights", "ret
 _FILLER = {
     "guy", "folk", "exactly", "actually", "really", "currently", "all", "whole", "overview", "summary", "list",
     "kind", "type", "sort", "category", "piece", "information", "detail", "stuff", "gdpr", "dsgvo", "aiconix",
-    "company", "user", "visitor", "customer", "person", "anything", "everything", "any", "sort", "general",
+    "company", "user", "visitor", "customer", "person", "anything", "everything", "any", "general",
     "privacy", "policy", "notice", "basically", "short", "quick", "quickly", "main", "file", "protection",
     "system",
 }  # fmt: skip
@@ -127,7 +127,10 @@ def _items(kb: KnowledgeBase, topic: str) -> list[tuple[str, list[Section]]]:
         elif topic == COLLECT and meta.get("data_categories"):
             found.append((", ".join(CATEGORY_LABELS.get(c, c) for c in meta["data_categories"]), section))
         elif topic == RECIPIENTS and section.id not in parents:
-            named = [*meta.get("third_parties", []), *(r for r, rx in RECIPIENT_ROLES.items() if rx.search(section.text))]
+            named = [
+                *meta.get("third_parties", []),
+                *(r for r, rx in RECIPIENT_ROLES.items() if rx.search(section.text)),
+            ]
             if named:
                 found.append((", ".join(named), section))
         elif topic == RIGHTS and meta.get("right"):

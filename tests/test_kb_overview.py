@@ -9,7 +9,16 @@ import pytest
 from bot.kb.answer import answer_question
 from bot.kb.evaluate import EvalQuestion, Reply, evaluate, overview_correct
 from bot.kb.model import KnowledgeBase, Passage, Section
-from bot.kb.overview import COLLECT, RECIPIENTS, RETENTION, RIGHTS, overview, overview_topic
+from bot.kb.overview import (
+    COLLECT,
+    PURPOSES,
+    RECIPIENTS,
+    RETENTION,
+    RIGHTS,
+    TRANSFERS,
+    overview,
+    overview_topic,
+)
 from bot.kb.silence import SilenceDetector, load_topics, silent_topic
 
 CITED_SECTION = re.compile(r"— sections? [\w.]+|— section \d+")
@@ -37,6 +46,8 @@ def test_what_data_do_you_collect_gets_an_overview_citing_several_sections() -> 
         ("what are my rights?", RIGHTS),
         ("what choices do i have about my data", RIGHTS),
         ("how long do you keep my data?", RETENTION),
+        ("what do you use my data for?", PURPOSES),
+        ("is my data sent to the USA?", TRANSFERS),
     ],
 )
 def test_broad_questions_are_recognised(question: str, topic: str) -> None:
@@ -53,6 +64,8 @@ def test_broad_questions_are_recognised(question: str, topic: str) -> None:
         "can I find out who received my data?",  # the right to be told, section 13/17
         "what is the right to be forgotten?",
         "wat do u log when i visit ur site",
+        "why do you need my ip adress",
+        "can I learn whether my data went to a third country?",
     ],
 )
 def test_specific_questions_are_left_to_retrieval(question: str) -> None:
@@ -85,6 +98,17 @@ def test_retention_overview_quotes_the_general_rule_first() -> None:
     notice = KnowledgeBase.load()
     quotes = re.findall(r"“(.+?)”", answer.text)
     assert quotes and all(any(q in s.text for s in notice.sections) for q in quotes)  # verbatim
+
+
+def test_purposes_and_transfers_quote_each_section_verbatim() -> None:
+    notice = KnowledgeBase.load()
+    purposes = answer_question("why do you collect my data?")
+    assert {"1", "2", "6", "7", "8"} <= {s.id for s in purposes.cited}
+    transfers = answer_question("do you transfer my data outside the EU?")
+    assert {s.id for s in transfers.cited} == {"3", "3.A", "3.B", "3.C", "4"}  # XING is in Hamburg
+    for answer in (purposes, transfers):
+        quotes = re.findall(r"“(.+?)”", answer.text)
+        assert len(quotes) == len(answer.cited) and all(any(q in s.text for s in notice.sections) for q in quotes)
 
 
 def test_a_notice_without_metadata_gives_no_overview() -> None:

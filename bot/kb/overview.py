@@ -16,6 +16,7 @@ from bot.kb.text import STOPWORDS, lemmas
 from bot.rights import catalogue
 
 COLLECT, RECIPIENTS, RIGHTS, RETENTION = "collect", "recipients", "rights", "retention"
+PURPOSES, TRANSFERS = "purposes", "transfers"
 # Words a broad question may contain besides its topic's own (lemmas).
 _FILLER = {
     "guy", "folk", "exactly", "actually", "really", "currently", "all", "whole", "overview", "summary", "list",
@@ -50,6 +51,28 @@ _CHOICE_WORDS = {"option", "choice", "control", "say"}
 _RETENTION_WORDS = {"long", "keep", "store", "retain", "hold", "save", "delete", "erase", "retention", "storage",
                     "period", "duration", "time", "remain", "stay", "kept", "when"}  # fmt: skip
 _HOW_LONG = re.compile(r"\bhow\s+long\b|\bwhen\b.{0,30}\b(delete|erase|remove)|\bretention\b", re.I)
+_WHY = re.compile(
+    r"\bwhy\b|\bpurposes?\b|\breasons?\b|\bpoint of\b|\bwhat\b.{0,40}\b(use|using|need)\b.{0,30}\bfor\b", re.I
+)
+_PURPOSE_WORDS = {
+    "use", "purpose", "collect", "need", "process", "reason", "store", "keep", "gather", "save", "want", "point",
+}  # fmt: skip
+_ABROAD = re.compile(
+    r"\b(usa|u\.s\.|america\w*|abroad|overseas|outside\s+(the\s+)?(eu|european union|europe)|third\s+countr\w*"
+    r"|international\w*|leaves?\s+(the\s+)?(eu|european union|europe))\b",
+    re.I,
+)
+_TRANSFER_WORDS = {
+    "transfer", "send", "usa", "america", "american", "abroad", "overseas", "outside", "eu", "europe", "european",
+    "union", "country", "third", "international", "leave", "go", "store", "process", "server", "move", "transmit",
+    "share", "end",
+}  # fmt: skip
+PURPOSE_SENTENCE = re.compile(
+    r"\bpurposes? of\b|\bpurpose (is|are)\b|\bexclusively (to|for)\b|\bis evaluated\b|\b(is|are) used to\b"
+    r"|\bfor security reasons\b|\bfor the purpose of\b",
+    re.I,
+)
+THIRD_COUNTRY_SENTENCE = re.compile(r"\b(USA|United States|third countr\w*|outside the (EU|European Union))\b")
 GENERAL_RETENTION = re.compile(r"\b(deletion|storage duration|retention|storage period)\b", re.I)
 _WHAT_CAN_I_DO = re.compile(r"\bwhat\s+(can|could)\s+i\s+do\b.{0,30}\b(my|about)\b", re.I)
 
@@ -71,12 +94,16 @@ INTROS = {
     RECIPIENTS: "According to our privacy notice, personal data can go to:",
     RIGHTS: "Our privacy notice describes these rights:",
     RETENTION: "How long data is kept, in our privacy notice's words:",
+    PURPOSES: "What the data is used for, in our privacy notice's words:",
+    TRANSFERS: "Where our privacy notice mentions countries outside the EU:",
 }
 OUTROS = {
     COLLECT: "Ask me about any of them for the notice's own words.",
     RECIPIENTS: "Ask me about any of them for the notice's own words.",
     RIGHTS: "Ask me about any of them, or tell me which request you would like to make.",
     RETENTION: "Ask me about any of them for more of the notice's words.",
+    PURPOSES: "Ask me about any of them for more of the notice's words.",
+    TRANSFERS: "Ask me about any of them for more of the notice's words.",
 }
 
 
@@ -91,7 +118,7 @@ class Overview:
 
 
 def overview_topic(question: str) -> str | None:
-    """``collect``, ``recipients``, ``rights`` or ``retention`` if ``question`` asks for an overview, else None."""
+    """The overview topic (``collect``, ``recipients``, ``rights`` …) if ``question`` asks for one, else None."""
     words = lemmas(question)
     present = set(words)
     rest = {w for w in words if w not in STOPWORDS and len(w) > 1} - _FILLER
@@ -106,6 +133,10 @@ def overview_topic(question: str) -> str | None:
         return RECIPIENTS
     if _HOW_LONG.search(question) and rest <= _RETENTION_WORDS:
         return RETENTION
+    if _WHY.search(question) and rest <= _PURPOSE_WORDS:
+        return PURPOSES
+    if _ABROAD.search(question) and rest <= _TRANSFER_WORDS:
+        return TRANSFERS
     about_me = bool(_ABOUT_ME.search(question)) or "personal" in present
     if present & _COLLECT_VERBS and (present & _WH or about_me) and rest <= _COLLECT_VERBS:
         return COLLECT
@@ -140,6 +171,8 @@ def _items(kb: KnowledgeBase, topic: str) -> list[tuple[str, list[Section]]]:
         return _by_parent(kb, found)
     if topic == RETENTION:
         return _retention(kb)
+    if topic in (PURPOSES, TRANSFERS):
+        return _quoted(kb, topic)
     if topic != COLLECT:
         return [(text, [section]) for text, section in found]
     items = [(f"{section.title}: {text}", [section]) for text, section in found]
@@ -158,6 +191,22 @@ def _retention(kb: KnowledgeBase) -> list[tuple[str, list[Section]]]:
         if s.metadata.get("retention") and s.number and not s.role and not s.metadata.get("right")
     ]
     return sorted(items, key=lambda item: not GENERAL_RETENTION.search(item[1][0].title))
+
+
+def _quoted(kb: KnowledgeBase, topic: str) -> list[tuple[str, list[Section]]]:
+    """Purposes (of the sections that collect data) or countries outside the EU: each section's first such
+    sentence, quoted."""
+    pattern = PURPOSE_SENTENCE if topic == PURPOSES else THIRD_COUNTRY_SENTENCE
+    items = []
+    for s in kb.sections:
+        if s.role or not s.number or s.metadata.get("right"):
+            continue
+        if topic == PURPOSES and not s.metadata.get("data_categories"):
+            continue
+        found = next((x for p in s.passages for x in p.sentences if pattern.search(x)), None)
+        if found:
+            items.append((f"{s.title}: “{found}”", [s]))
+    return items
 
 
 def _by_parent(kb: KnowledgeBase, found: list[tuple[str, Section]]) -> list[tuple[str, list[Section]]]:
@@ -199,7 +248,7 @@ def overview(question: str, kb: KnowledgeBase) -> Overview | None:
     items = _items(kb, topic)
     if len(items) < 2:
         return None
-    lines = [f"• {text} — {_cite(sections, topic in (COLLECT, RETENTION))}" for text, sections in items]
+    lines = [f"• {text} — {_cite(sections, topic not in (RECIPIENTS, RIGHTS))}" for text, sections in items]
     cited = [s for _, sections in items for s in sections]
     intro = INTROS[topic]
     access = next((s for s in kb.sections if s.metadata.get("right") == "access"), None)

@@ -72,6 +72,11 @@ def test_specific_questions_are_left_to_retrieval(question: str) -> None:
     assert overview_topic(question) is None
 
 
+def test_the_company_named_by_its_own_name_still_gets_the_overview() -> None:
+    assert overview_topic("what does aiconix collect?") is None  # an unknown word: something specific
+    assert {"1", "2", "8"} <= {s.id for s in answer_question("what does aiconix collect?").cited}
+
+
 def test_recipients_overview_names_the_companies_first_each_cited() -> None:
     answer = answer_question("who gets my data?")
     assert [s.id for s in answer.cited][:2] == ["3", "3.A"]

@@ -1,8 +1,10 @@
-"""Overview answers: "what do you collect?", "who gets my data?", "what are my rights?".
+"""Overview answers: "what do you collect?", "who gets my data?", "what are my rights?", "how long do you keep
+it?", "what do you use it for?", "does it leave the EU?".
 
 Such a question asks about the notice as a whole, so one section's sentences cannot answer it. The answer is
 a short list drawn from the metadata the knowledge base extracts per section (data categories, third
-parties, the right a section describes), each item citing its section. A question that names anything
+parties, the right a section describes, retention statements) or each section's own sentence on the topic,
+each item citing its section. A question that names anything
 more specific ("what do you collect in the server logs?") is left to retrieval.
 """
 
@@ -20,7 +22,7 @@ PURPOSES, TRANSFERS = "purposes", "transfers"
 # Words a broad question may contain besides its topic's own (lemmas).
 _FILLER = {
     "guy", "folk", "exactly", "actually", "really", "currently", "all", "whole", "overview", "summary", "list",
-    "kind", "type", "sort", "category", "piece", "information", "detail", "stuff", "gdpr", "dsgvo", "aiconix",
+    "kind", "type", "sort", "category", "piece", "information", "detail", "stuff", "gdpr", "dsgvo",
     "company", "user", "visitor", "customer", "person", "anything", "everything", "any", "general",
     "privacy", "policy", "notice", "basically", "short", "quick", "quickly", "main", "file", "protection",
     "system",
@@ -117,11 +119,12 @@ class Overview:
     right: str | None = None  # the request the answer offers to start
 
 
-def overview_topic(question: str) -> str | None:
-    """The overview topic (``collect``, ``recipients``, ``rights`` …) if ``question`` asks for one, else None."""
+def overview_topic(question: str, own_names: frozenset[str] = frozenset()) -> str | None:
+    """The overview topic (``collect``, ``recipients``, ``rights`` …) if ``question`` asks for one, else None.
+    ``own_names``: words that name the company itself ("what does aiconix collect?")."""
     words = lemmas(question)
     present = set(words)
-    rest = {w for w in words if w not in STOPWORDS and len(w) > 1} - _FILLER
+    rest = {w for w in words if w not in STOPWORDS and len(w) > 1} - _FILLER - own_names
     if "right" in present and rest <= _RIGHTS_WORDS | {"have", "data"} and present & (_WH | {"my", "all"}):
         return RIGHTS
     if _WHAT_CAN_I_DO.search(question) and rest <= {"data", "do"}:
@@ -242,7 +245,7 @@ def _cite(sections: list[Section], titled: bool) -> str:
 
 def overview(question: str, kb: KnowledgeBase) -> Overview | None:
     """The overview answer to ``question``, or None if it is not an overview question or the notice has none."""
-    topic = overview_topic(question)
+    topic = overview_topic(question, _own_names(kb))
     if topic is None:
         return None
     items = _items(kb, topic)
@@ -259,6 +262,13 @@ def overview(question: str, kb: KnowledgeBase) -> Overview | None:
         )
         return Overview(topic, "\n".join([intro, *lines, OUTROS[topic]]), [access, *cited], right="access")
     return Overview(topic, "\n".join([intro, *lines, OUTROS[topic]]), cited)
+
+
+def _own_names(kb: KnowledgeBase) -> frozenset[str]:
+    """The company's own name as questions write it: the domain of the controller's e-mail addresses."""
+    controller = kb.by_role("controller")
+    emails = controller.metadata.get("emails", []) if controller else []
+    return frozenset(label for e in emails for label in e.split("@")[-1].lower().split(".")[:-1])
 
 
 def _asks_what_is_held(question: str) -> bool:

@@ -83,7 +83,7 @@ test-clocks: install
 	done; \
 	if [ -n "$$failed" ]; then echo "test-clocks: failed with the clock at$$failed"; exit 1; fi
 
-## eval-kb: retrieval accuracy, abstention and latency on the held-out question set
+## eval-kb: answering on the held-out, real-world-style and German question sets, side by side with the figures before #15
 eval-kb: install
 	$(BIN)/privacybot eval kb
 

@@ -8,7 +8,7 @@ from bot.dialogue.questions import question_buttons
 from bot.kb.answer import answer_question, citation, confident_enough
 from bot.kb.model import KnowledgeBase
 from bot.kb.retrieve import Ranking, Retriever, default_retriever
-from bot.kb.text import TypoFixer, analyse, lemmas
+from bot.text import TypoFixer, analyse, lemmas
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_rights_section_offers_the_matching_request() -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["do you use TikTok pixels?", "what's your refund policy?", "", "?!?", "do you sell my data?"],
+    ["do you use TikTok pixels?", "what's your refund policy?", "", "?!?", "do you share data with Microsoft?"],
 )
 def test_not_covered_means_honest_abstention(question: str) -> None:
     answer = answer_question(question)

@@ -87,35 +87,41 @@ def eval_group() -> None:
 @click.option(
     "--set",
     "question_set",
-    type=click.Choice(["heldout", "dev"]),
-    default="heldout",
+    type=click.Choice(["all", "heldout", "realworld", "de", "dev", "dev-everyday"]),
+    default="all",
     show_default=True,
-    help="heldout: the reported figures; dev: the questions used for tuning.",
+    help="all: held-out, real-world-style and German sets side by side with the figures before #15; "
+    "dev, dev-everyday: the questions used for tuning.",
 )
 @click.option("--show-misses", is_flag=True, help="List the questions answered wrongly.")
 def eval_kb(question_set: str, show_misses: bool) -> None:
-    """Answering from the notice: top-1/top-3 accuracy, abstention, latency, against a baseline."""
+    """Answering from the notice: top-1/top-3, abstention, overview answers, latency, against a baseline."""
     from bot.devtools.kb_eval import (
         QUESTION_SETS,
+        REPORTED_SETS,
         baseline_system,
         evaluate,
         load_questions,
         report,
         shipped_system,
+        side_by_side,
     )
     from bot.kb.retrieve import default_retriever
 
-    questions = load_questions(QUESTION_SETS[question_set])
-    click.echo(f"question set: {QUESTION_SETS[question_set].name}")
-    retriever = default_retriever()
-    retriever.search("warm up")
-    ours = evaluate(shipped_system(retriever), questions)
-    base = evaluate(baseline_system(retriever.kb), questions)
-    click.echo(report("privacybot retrieval (lemmas + privacy concepts + typo repair + abstention)", ours))
-    click.echo(report("baseline: BM25 over title x2 + body, plain tokens, no abstention", base))
-    if show_misses:
-        for miss in ours["misses"]:
-            click.echo(f"  miss: {json.dumps(miss, ensure_ascii=False)}")
+    default_retriever().search("warm up")
+    names = REPORTED_SETS if question_set == "all" else (question_set,)
+    results = {}
+    for name in names:
+        questions = load_questions(QUESTION_SETS[name])
+        click.echo(f"question set: {QUESTION_SETS[name].name}")
+        results[name] = evaluate(shipped_system(), questions)
+        base = evaluate(baseline_system(default_retriever().kb), questions)
+        click.echo(report("privacybot answering (overview, silence, retrieval with abstention)", results[name]))
+        click.echo(report("baseline: BM25 over title x2 + body, plain tokens, no abstention", base))
+        if show_misses:
+            for miss in results[name]["misses"]:
+                click.echo(f"  miss: {json.dumps(miss, ensure_ascii=False)}")
+    click.echo("\n" + side_by_side(results))
 
 
 @eval_group.command("nlu")

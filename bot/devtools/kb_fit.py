@@ -16,7 +16,7 @@ from scipy.optimize import minimize
 
 from bot.devtools.kb_eval import EvalQuestion
 from bot.kb.retrieve import SIGNALS, Retriever
-from bot.kb.text import analyse
+from bot.text import analyse
 
 Example = tuple[NDArray[np.float64], list[int]]  # (sections × signals, indexes of the right sections)
 

@@ -12,8 +12,10 @@ from typing import Any
 from bot.kb.chat_privacy import MIN_CONFIDENCE as STATEMENT_MIN_CONFIDENCE
 from bot.kb.chat_privacy import citation as statement_citation
 from bot.kb.chat_privacy import is_about_this_chat, statement_retriever
-from bot.kb.model import Section
+from bot.kb.model import KnowledgeBase, Section
+from bot.kb.overview import overview
 from bot.kb.retrieve import Ranking, Retriever, default_retriever
+from bot.kb.silence import silent_topic
 
 CONFIDENCE_THRESHOLD = 0.4  # lexical coverage of the question by the chosen section ...
 SIMILARITY_FLOOR = 0.35  # ... with at least this semantic similarity (where embeddings are used)
@@ -37,11 +39,12 @@ class Answer:
     alternatives: list[tuple[Section, float]] = field(default_factory=list)
     buttons: list[dict[str, str]] = field(default_factory=list)
     offer: str | None = None  # the right whose request the answer can offer to start (the dialogue renders it)
+    cited: list[Section] = field(default_factory=list)  # an overview's sections, one per item
 
     @property
     def abstained(self) -> bool:
-        """True when the notice does not seem to answer the question."""
-        return self.section is None
+        """True when the notice does not seem to answer the question (an overview does answer it)."""
+        return self.section is None and not self.cited
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form used by `privacybot ask --json`."""
@@ -51,6 +54,7 @@ class Answer:
             "confidence": round(self.confidence, 3),
             "abstained": self.abstained,
             "section": _cite(self.section) if self.section else None,
+            "cited": [_cite(s) for s in self.cited],
             "quotes": self.quotes,
             "alternatives": [{**_cite(s), "score": round(sc, 3)} for s, sc in self.alternatives],
         }
@@ -86,7 +90,16 @@ def answer_question(question: str, retriever: Retriever | None = None) -> Answer
         if about_chat is not None:
             return about_chat
     retriever = retriever or default_retriever()
-    ranking = retriever.search(question.strip()[:1000])
+    question_text = question.strip()[:1000]
+    topic = silent_topic(question_text, retriever.kb)
+    if topic is not None:
+        return _not_covered(question, retriever.kb, f"Our privacy notice does not mention {topic.label}.")
+    broad = overview(question_text, retriever.kb)
+    if broad is not None:
+        return Answer(
+            question=question, text=broad.text, confidence=1.0, section=None, cited=broad.cited, offer=broad.right
+        )
+    ranking = retriever.search(question_text)
     alternatives = [(h.section, h.score) for h in ranking.hits]
     if not ranking.hits or not confident_enough(ranking):
         return _abstain(question, ranking, retriever, alternatives)
@@ -132,19 +145,29 @@ def _answer_about_this_chat(question: str) -> Answer | None:
     )
 
 
+def dpo_contact(kb: KnowledgeBase) -> str:
+    """ " You can also ask our Data Protection Officer directly: <email>." (empty if the notice names none)."""
+    dpo = kb.by_role("dpo")
+    if dpo is None or not dpo.metadata.get("emails"):
+        return ""
+    return f" You can also ask our Data Protection Officer directly: {dpo.metadata['emails'][0]}."
+
+
+def _not_covered(question: str, kb: KnowledgeBase, said: str) -> Answer:
+    """The honest answer on a topic the notice is silent on: no section quoted, the DPO's contact."""
+    text = f"{said} I don't want to guess, so I won't quote a section that does not answer this.{dpo_contact(kb)}"
+    return Answer(question=question, text=text, confidence=0.0, section=None)
+
+
 def _abstain(
     question: str,
     ranking: Ranking,
     retriever: Retriever,
     alternatives: list[tuple[Section, float]],
 ) -> Answer:
-    dpo = retriever.kb.by_role("dpo")
-    contact = ""
-    if dpo is not None and dpo.metadata.get("emails"):
-        contact = f" You can also ask our Data Protection Officer directly: {dpo.metadata['emails'][0]}."
     text = (
         "I'm sorry, our privacy notice doesn't seem to cover that, and I don't want to guess."
-        f"{contact} Here are topics the notice does cover:"
+        f"{dpo_contact(retriever.kb)} Here are topics the notice does cover:"
     )
     topics = [s for s in retriever.kb.sections if s.number and "." not in s.number][:8]
     buttons = [{"title": s.title, "payload": s.title} for s in topics]

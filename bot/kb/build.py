@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from bot.kb.model import KnowledgeBase, Passage, Section
-from bot.kb.text import concepts, lemmas
+from bot.text import concepts, lemmas
 
 CHROME = {
     "skip to content", "skip to main content", "back to top", "print", "menu", "cookie settings",
@@ -58,12 +58,15 @@ DATA_CATEGORIES = {
     "referrer_url": r"\breferrer",
     "email_address": r"\be-?mail address",
     "name": r"\byour name\b|\bname, address\b|\buser name\b",
-    "postal_address": r"\baddress(?!es)\b(?! of)",
+    "postal_address": r"(?<!ip )(?<!mail )\baddress(?!es)\b(?! of)",
     "payment_data": r"\bcredit card|\baccount number|\bbank code|\binvoice amount|\bpayment",
     "date_of_birth": r"\bdate of birth",
     "comments": r"\bcomment",
     "contact_messages": r"\bcontact form|\bcontact us by e-?mail",
     "login_data": r"\blog-?in (?:information|data)\b|\baccount login",
+    "search_terms": r"\bsearch terms",
+    "language_settings": r"\blanguage settings",
+    "usage": r"\bfrequency of page views|\buse of (?:our )?website functions|\bvisitor traffic",
 }
 RIGHT_CONCEPTS = {
     "right_access": "access",

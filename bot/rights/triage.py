@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.kb.text import concepts, lemmas
 from bot.rights.catalogue import right_ids, rights_from_intent
+from bot.text import concepts, lemmas
 
 WHOLE_THRESHOLD = 0.5  # confidence the whole message's intent needs to count
 CLAUSE_THRESHOLD = 0.8  # a clause is short and out of context: it must be surer

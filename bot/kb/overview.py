@@ -1,0 +1,276 @@
+"""Overview answers: "what do you collect?", "who gets my data?", "what are my rights?", "how long do you keep
+it?", "what do you use it for?", "does it leave the EU?".
+
+Such a question asks about the notice as a whole, so one section's sentences cannot answer it. The answer is
+a short list drawn from the metadata the knowledge base extracts per section (data categories, third
+parties, the right a section describes, retention statements) or each section's own sentence on the topic,
+each item citing its section. A question that names anything
+more specific ("what do you collect in the server logs?") is left to retrieval.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.kb.model import KnowledgeBase, Section
+from bot.rights.catalogue import catalogue
+from bot.text import STOPWORDS, lemmas
+
+COLLECT, RECIPIENTS, RIGHTS, RETENTION = "collect", "recipients", "rights", "retention"
+PURPOSES, TRANSFERS = "purposes", "transfers"
+# Words a broad question may contain besides its topic's own (lemmas).
+_FILLER = {
+    "guy", "folk", "exactly", "actually", "really", "currently", "all", "whole", "overview", "summary", "list",
+    "kind", "type", "sort", "category", "piece", "information", "detail", "stuff", "gdpr", "dsgvo",
+    "company", "user", "visitor", "customer", "person", "anything", "everything", "any", "general",
+    "privacy", "policy", "notice", "basically", "short", "quick", "quickly", "main", "file", "protection",
+    "system",
+}  # fmt: skip
+_WH = {"what", "which", "anything", "everything", "any", "list", "kind", "type", "sort", "category", "overview"}
+_COLLECT_VERBS = {
+    "collect", "gather", "store", "keep", "save", "hold", "have", "process", "record", "track", "know",
+    "obtain", "get", "take", "grab",
+}  # fmt: skip
+# A section (or its parent) saying the browser talks to a provider directly: the provider collects, not we.
+PROVIDER_COLLECTS = re.compile(r"\bdirect connection\b|\bwe do not collect any personal data ourselves\b", re.I)
+_ABOUT_ME = re.compile(r"\b(about|on|of)\s+me\b", re.I)
+_HOLD_VERBS = {"have", "hold", "know", "store", "keep", "save", "get"}
+# "who do I send it to?", "can I find out who got my data?": about the person's own steps or rights.
+_NOT_RECIPIENTS = re.compile(
+    r"\b(tell|inform|notify|let)\s+me\b|\b(who|whom|where)\s+(do|should|can|could|shall|must)\s+i\b"
+    r"|\bfind\s+out\b|\b(can|may|could)\s+i\s+(know|learn|ask|see)\b|\bright\s+to\s+know\b",
+    re.I,
+)
+_SHARE_VERBS = {
+    "share", "give", "pass", "send", "transfer", "transmit", "disclose", "receive", "get", "see", "access",
+    "forward", "hand", "provide", "go", "end", "have", "use", "work", "integrate", "embed",
+}  # fmt: skip
+_WHO = {"who", "whom", "which", "anyone", "anybody", "else", "other", "third", "party", "partner", "recipient",
+        "outside", "external", "company", "where", "service", "provider", "tool", "vendor"}  # fmt: skip
+_RIGHTS_WORDS = {"right", "entitle", "entitlement", "option", "exercise", "regard", "concern", "subject"}
+_CHOICE_WORDS = {"option", "choice", "control", "say"}
+_RETENTION_WORDS = {"long", "keep", "store", "retain", "hold", "save", "delete", "erase", "retention", "storage",
+                    "period", "duration", "time", "remain", "stay", "kept", "when"}  # fmt: skip
+_HOW_LONG = re.compile(r"\bhow\s+long\b|\bwhen\b.{0,30}\b(delete|erase|remove)|\bretention\b", re.I)
+_WHY = re.compile(
+    r"\bwhy\b|\bpurposes?\b|\breasons?\b|\bpoint of\b|\bwhat\b.{0,40}\b(use|using|need)\b.{0,30}\bfor\b", re.I
+)
+_PURPOSE_WORDS = {
+    "use", "purpose", "collect", "need", "process", "reason", "store", "keep", "gather", "save", "want", "point",
+}  # fmt: skip
+_ABROAD = re.compile(
+    r"\b(usa|u\.s\.|america\w*|abroad|overseas|outside\s+(the\s+)?(eu|european union|europe)|third\s+countr\w*"
+    r"|international\w*|leaves?\s+(the\s+)?(eu|european union|europe))\b",
+    re.I,
+)
+_TRANSFER_WORDS = {
+    "transfer", "send", "usa", "america", "american", "abroad", "overseas", "outside", "eu", "europe", "european",
+    "union", "country", "third", "international", "leave", "go", "store", "process", "server", "move", "transmit",
+    "share", "end",
+}  # fmt: skip
+PURPOSE_SENTENCE = re.compile(
+    r"\bpurposes? of\b|\bpurpose (is|are)\b|\bexclusively (to|for)\b|\bis evaluated\b|\b(is|are) used to\b"
+    r"|\bfor security reasons\b|\bfor the purpose of\b",
+    re.I,
+)
+THIRD_COUNTRY_SENTENCE = re.compile(r"\b(USA|United States|third countr\w*|outside the (EU|European Union))\b")
+GENERAL_RETENTION = re.compile(r"\b(deletion|storage duration|retention|storage period)\b", re.I)
+_WHAT_CAN_I_DO = re.compile(r"\bwhat\s+(can|could)\s+i\s+do\b.{0,30}\b(my|about)\b", re.I)
+
+CATEGORY_LABELS = {
+    "ip_address": "IP address", "cookies": "cookies", "browser_and_os": "browser and operating system",
+    "access_time": "date and time of access", "referrer_url": "referrer URL", "email_address": "e-mail address",
+    "name": "name", "postal_address": "postal address", "payment_data": "payment details",
+    "date_of_birth": "date of birth", "comments": "your comments", "contact_messages": "what you write to us",
+    "login_data": "log-in data", "search_terms": "search terms", "language_settings": "language settings",
+    "usage": "how you use the website",
+}  # fmt: skip
+# Recipients a notice names by role rather than by company.
+RECIPIENT_ROLES = {
+    "law enforcement authorities (in the event of a cyber-attack)": re.compile(r"\blaw enforcement", re.I),
+    "the providers of embedded third-party content": re.compile(r"\bthird-party provider", re.I),
+}
+INTROS = {
+    COLLECT: "Our privacy notice names these personal data, by where they are collected:",
+    RECIPIENTS: "According to our privacy notice, personal data can go to:",
+    RIGHTS: "Our privacy notice describes these rights:",
+    RETENTION: "How long data is kept, in our privacy notice's words:",
+    PURPOSES: "What the data is used for, in our privacy notice's words:",
+    TRANSFERS: "Where our privacy notice mentions countries outside the EU:",
+}
+OUTROS = {
+    COLLECT: "Ask me about any of them for the notice's own words.",
+    RECIPIENTS: "Ask me about any of them for the notice's own words.",
+    RIGHTS: "Ask me about any of them, or tell me which request you would like to make.",
+    RETENTION: "Ask me about any of them for more of the notice's words.",
+    PURPOSES: "Ask me about any of them for more of the notice's words.",
+    TRANSFERS: "Ask me about any of them for more of the notice's words.",
+}
+
+
+@dataclass(frozen=True)
+class Overview:
+    """An overview answer: its text and the sections it cites, one or more per item."""
+
+    topic: str
+    text: str
+    cited: list[Section]
+    right: str | None = None  # the request the answer offers to start
+
+
+def overview_topic(question: str, own_names: frozenset[str] = frozenset()) -> str | None:
+    """The overview topic (``collect``, ``recipients``, ``rights`` …) if ``question`` asks for one, else None.
+    ``own_names``: words that name the company itself ("what does aiconix collect?")."""
+    words = lemmas(question)
+    present = set(words)
+    rest = {w for w in words if w not in STOPWORDS and len(w) > 1} - _FILLER - own_names
+    if "right" in present and rest <= _RIGHTS_WORDS | {"have", "data"} and present & (_WH | {"my", "all"}):
+        return RIGHTS
+    if _WHAT_CAN_I_DO.search(question) and rest <= {"data", "do"}:
+        return RIGHTS
+    if present & _CHOICE_WORDS and "what" in present and rest <= _CHOICE_WORDS | _RIGHTS_WORDS | {"have"}:
+        return RIGHTS
+    asks_who = bool(present & _SHARE_VERBS and present & _WHO) or "recipient" in present
+    if asks_who and rest <= _SHARE_VERBS | _WHO and not _NOT_RECIPIENTS.search(question):
+        return RECIPIENTS
+    if _HOW_LONG.search(question) and rest <= _RETENTION_WORDS:
+        return RETENTION
+    if _WHY.search(question) and rest <= _PURPOSE_WORDS:
+        return PURPOSES
+    if _ABROAD.search(question) and rest <= _TRANSFER_WORDS:
+        return TRANSFERS
+    about_me = bool(_ABOUT_ME.search(question)) or "personal" in present
+    if present & _COLLECT_VERBS and (present & _WH or about_me) and rest <= _COLLECT_VERBS:
+        return COLLECT
+    return None
+
+
+def _items(kb: KnowledgeBase, topic: str) -> list[tuple[str, list[Section]]]:
+    """(text, sections) per item; for the data collected, the sections whose providers collect make one item."""
+    parents = {s.parent for s in kb.sections if s.parent}
+    found: list[tuple[str, Section]] = []
+    via_providers: list[Section] = []
+    for section in kb.sections:
+        if section.role or not section.number:
+            continue
+        meta = section.metadata
+        if topic == COLLECT and meta.get("data_categories") and _provider_collects(kb, section):
+            top = kb.section(section.parent) if section.parent else section
+            via_providers += [] if top in via_providers else [top]
+        elif topic == COLLECT and meta.get("data_categories"):
+            found.append((", ".join(CATEGORY_LABELS.get(c, c) for c in meta["data_categories"]), section))
+        elif topic == RECIPIENTS and section.id not in parents:
+            named = [
+                *meta.get("third_parties", []),
+                *(r for r, rx in RECIPIENT_ROLES.items() if rx.search(section.text)),
+            ]
+            if named:
+                found.append((", ".join(named), section))
+        elif topic == RIGHTS and meta.get("right"):
+            right = catalogue().get(meta["right"])
+            found.append((f"{right.name} ({right.article})" if right else section.title, section))
+    if topic == RECIPIENTS:
+        return _by_parent(kb, found)
+    if topic == RETENTION:
+        return _retention(kb)
+    if topic in (PURPOSES, TRANSFERS):
+        return _quoted(kb, topic)
+    if topic != COLLECT:
+        return [(text, [section]) for text, section in found]
+    items = [(f"{section.title}: {text}", [section]) for text, section in found]
+    if via_providers:
+        names = "; ".join(s.title for s in via_providers)
+        items.append((f"Embedded services ({names}): their providers receive data such as your IP address "
+                      "directly from your browser", via_providers))  # fmt: skip
+    return items
+
+
+def _retention(kb: KnowledgeBase) -> list[tuple[str, list[Section]]]:
+    """Retention: the general section on deletion first, then each processing section's own statement, quoted."""
+    items = [
+        (f"{s.title}: “{s.metadata['retention'][0]}”", [s])
+        for s in kb.sections
+        if s.metadata.get("retention") and s.number and not s.role and not s.metadata.get("right")
+    ]
+    return sorted(items, key=lambda item: not GENERAL_RETENTION.search(item[1][0].title))
+
+
+def _quoted(kb: KnowledgeBase, topic: str) -> list[tuple[str, list[Section]]]:
+    """Purposes (of the sections that collect data) or countries outside the EU: each section's first such
+    sentence, quoted."""
+    pattern = PURPOSE_SENTENCE if topic == PURPOSES else THIRD_COUNTRY_SENTENCE
+    items = []
+    for s in kb.sections:
+        if s.role or not s.number or s.metadata.get("right"):
+            continue
+        if topic == PURPOSES and not s.metadata.get("data_categories"):
+            continue
+        found = next((x for p in s.passages for x in p.sentences if pattern.search(x)), None)
+        if found:
+            items.append((f"{s.title}: “{found}”", [s]))
+    return items
+
+
+def _by_parent(kb: KnowledgeBase, found: list[tuple[str, Section]]) -> list[tuple[str, list[Section]]]:
+    """Recipients: subsections of one parent make one item under its title citing it and them; companies the
+    notice names come first, recipients it names by their role after them."""
+    found = sorted(found, key=lambda item: not item[1].metadata.get("third_parties"))
+    items: list[tuple[str, list[Section]]] = []
+    groups: dict[str, int] = {}
+    for text, section in found:
+        if section.parent is None:
+            items.append((text, [section]))
+        elif section.parent in groups:
+            prior, sections = items[groups[section.parent]]
+            items[groups[section.parent]] = (f"{prior}, {text}", [*sections, section])
+        else:
+            groups[section.parent] = len(items)
+            items.append((text, [kb.section(section.parent), section]))
+    return [(f"{kb.section(ss[0].id).title}: {t}" if len(ss) > 1 else t, ss) for t, ss in items]
+
+
+def _provider_collects(kb: KnowledgeBase, section: Section) -> bool:
+    """Whether the notice says the section's data goes from the browser to a provider directly."""
+    parent = kb.section(section.parent) if section.parent else None
+    return any(PROVIDER_COLLECTS.search(s.text) for s in (section, parent) if s is not None)
+
+
+def _cite(sections: list[Section], titled: bool) -> str:
+    """How an item cites its sections (by number alone where the item already shows the title)."""
+    if len(sections) == 1:
+        return f"section {sections[0].number}" if titled and sections[0].number else sections[0].label
+    return "sections " + ", ".join(s.number or s.title for s in sections)
+
+
+def overview(question: str, kb: KnowledgeBase) -> Overview | None:
+    """The overview answer to ``question``, or None if it is not an overview question or the notice has none."""
+    topic = overview_topic(question, _own_names(kb))
+    if topic is None:
+        return None
+    items = _items(kb, topic)
+    if len(items) < 2:
+        return None
+    lines = [f"• {text} — {_cite(sections, topic not in (RECIPIENTS, RIGHTS))}" for text, sections in items]
+    cited = [s for _, sections in items for s in sections]
+    intro = INTROS[topic]
+    access = next((s for s in kb.sections if s.metadata.get("right") == "access"), None)
+    if topic == COLLECT and access is not None and _asks_what_is_held(question):
+        intro = (
+            f"What we hold about you personally you can get as a copy with your right of access ({access.label}). "
+            f"In general, {intro[0].lower()}{intro[1:]}"
+        )
+        return Overview(topic, "\n".join([intro, *lines, OUTROS[topic]]), [access, *cited], right="access")
+    return Overview(topic, "\n".join([intro, *lines, OUTROS[topic]]), cited)
+
+
+def _own_names(kb: KnowledgeBase) -> frozenset[str]:
+    """The company's own name as questions write it: the domain of the controller's e-mail addresses."""
+    controller = kb.by_role("controller")
+    emails = controller.metadata.get("emails", []) if controller else []
+    return frozenset(label for e in emails for label in e.split("@")[-1].lower().split(".")[:-1])
+
+
+def _asks_what_is_held(question: str) -> bool:
+    """ "What do you have/keep/know about me?": a question the right of access answers for the person."""
+    return bool(_ABOUT_ME.search(question)) and bool(set(lemmas(question)) & _HOLD_VERBS)

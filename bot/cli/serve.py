@@ -39,7 +39,7 @@ def run(ctx: Ctx, replicas: int) -> None:
     prepare(settings)
     click.echo(f"ticket database ready in {duration(time.monotonic() - started)}")
     model = trained_model(settings)
-    click.echo("starting the assistant; it says where to chat once it answers (about 30 s) …")
+    click.echo("starting the assistant; it says where to chat once it answers (10-20 s) …")
     supervisor = Supervisor(process_specs(settings, model, replicas=replicas))
     sys.exit(supervisor.run(on_started=announce_when_ready(settings)))
 

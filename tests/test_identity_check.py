@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 
 import pytest
-from bot.runtime.wiring import dialogue_services, prepare
 
 from bot.dialogue import request_flow
 from bot.dialogue.wiring import Services
 from bot.runtime.local_stack import free_port
+from bot.runtime.wiring import dialogue_services, prepare
 from bot.settings import Settings, get_settings
 from bot.tickets.models import Ticket
 from bot.verification.screening import Screening

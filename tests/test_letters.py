@@ -32,6 +32,18 @@ def test_formal_multi_sentence_access_letter_is_restated_as_access_only(servers:
     assert [b["payload"] for b in buttons(reply)] == ["/affirm", "/deny"]
 
 
+def test_access_letter_near_the_length_limit_is_still_restated(servers: Servers) -> None:
+    details = (
+        " For the avoidance of doubt, this includes my order history, payment records, support tickets,"
+        " notes your staff made about me, recordings of telephone calls and any marketing profile."
+    )
+    letter = ACCESS_LETTER + details * 20
+    letter = letter[: letter.rindex(".", 0, 1990) + 1]
+    assert 1800 < len(letter) <= 2000
+    text = servers.conversation().say_text(letter)
+    assert "(Art. 15 GDPR)" in text and "Is that right?" in text
+
+
 def test_letter_naming_two_rights_gets_both(servers: Servers) -> None:
     text = servers.conversation().say_text(TWO_RIGHTS_LETTER)
     assert "(Art. 15 GDPR)" in text and "(Art. 17 GDPR)" in text

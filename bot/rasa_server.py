@@ -1,8 +1,8 @@
 """Entry point for Rasa's own command line with this project's redacted logging.
 
 ``python -m bot.rasa_server run ...`` behaves as ``python -m rasa run ...``; the differences: every
-log record the Rasa server creates passes through :func:`bot.logs.redact`, and the speed fix of
-:mod:`bot.rasa_patches` is installed.
+log record the Rasa server creates passes through :func:`bot.logs.redact`, the speed fix of
+:mod:`bot.rasa_patches` is installed, and letters are parsed clause by clause (:mod:`bot.runtime.letters`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ def main() -> None:
     from rasa.__main__ import main as rasa_main
 
     from bot import rasa_patches
+    from bot.runtime import letters
 
     rasa_patches.apply()
+    letters.apply()
     rasa_main()
 
 

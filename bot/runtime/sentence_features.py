@@ -89,7 +89,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SentenceEncoderFeaturizer:
-        """A featurizer for this graph node; the encoder loads once per process."""
+        """A featurizer for this graph node; the encoder loads now (once per process), not on the first message."""
+        default_encoder()
         return cls(execution_context.node_name, config)
 
     def _add(self, messages: list[Message], vectors: list[Array]) -> None:

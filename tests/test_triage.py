@@ -139,3 +139,17 @@ def test_triage_cli_batch_fuzz(trained_model: Path) -> None:
     out = triage_batch(lines)
     assert len(out) == len(lines)
     assert all(len(o["message"]) <= 2000 and set(o) >= {"rights", "intent"} for o in out)
+
+
+def test_a_right_shared_between_intents_counts_by_its_summed_confidence() -> None:
+    whole = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.7},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.7},
+            {"name": "request_access", "confidence": 0.42},
+            {"name": "request_access+request_portability", "confidence": 0.3},
+            {"name": "ask_question", "confidence": 0.2},
+        ],
+        "entities": [],
+    }
+    assert combine("x", whole, []).rights == ["access"]

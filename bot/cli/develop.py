@@ -129,25 +129,28 @@ def eval_kb(question_set: str, show_misses: bool) -> None:
 @click.option("--folds", default=3, show_default=True, help="Folds of `rasa test nlu` cross-validation (0: skip).")
 @pass_ctx
 def eval_nlu(ctx: Ctx, no_baseline: bool, folds: int) -> None:
-    """Right recognition on the held-out messages, against Rasa's default pipeline; cross-validation."""
-    from bot.devtools.nlu_eval import cross_validate, load_heldout, report, score
+    """Right recognition on the held-out, real-world-style and German sets, against Rasa's default pipeline."""
+    from bot.devtools.nlu_eval import EVAL_SETS, by_kind, cross_validate, load_heldout, report, score, side_by_side
     from bot.devtools.training import BASELINE_CONFIG_FILE
     from bot.devtools.training import train as do_train
     from bot.devtools.triager import Triager
 
-    items = load_heldout()
+    sets = {spec.name: load_heldout(spec.path) for spec in EVAL_SETS}
+    items = sets["heldout"]
     model, _ = run_step(lambda: do_train(ctx.settings.model_dir))
     ours = Triager(model)
-    click.echo(
-        report(
-            "privacybot (bot/config.yml): whole message + clauses",
-            score(lambda t: ours.triage(t).rights, items),
-        )
-    )
+    results = {name: score(lambda t: ours.triage(t).rights, its) for name, its in sets.items()}
+    click.echo(report("privacybot (bot/config.yml), held-out set: whole message + clauses", results["heldout"]))
+    click.echo("privacybot (bot/config.yml), every set (before: the model before issue #15)")
+    click.echo(side_by_side(results))
+    for name, result in results.items():
+        if result["kinds"]:
+            click.echo(f"  {name}: exact set by kind")
+            click.echo(by_kind(result))
     whole_only = Triager(model, split_clauses=False)
     click.echo(
         report(
-            "privacybot, whole message only (multi-intents, no clause splitting)",
+            "privacybot, held-out set, whole message only (multi-intents, no clause splitting)",
             score(lambda t: whole_only.triage(t).rights, items),
             detail=False,
         )
@@ -157,7 +160,7 @@ def eval_nlu(ctx: Ctx, no_baseline: bool, folds: int) -> None:
         base = Triager(base_model)
         click.echo(
             report(
-                "baseline: rasa init default pipeline, same data, whole message + clauses",
+                "baseline: rasa init default pipeline, same data, held-out set, whole message + clauses",
                 score(lambda t: base.triage(t).rights, items),
             )
         )

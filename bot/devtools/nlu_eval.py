@@ -1,4 +1,4 @@
-"""Evaluate right recognition on the held-out messages: per-right P/R/F1, macro-F1, exact sets."""
+"""Evaluate right recognition: per-right P/R/F1, macro-F1, exact sets, per kind; several sets side by side."""
 
 from __future__ import annotations
 
@@ -17,7 +17,24 @@ from bot.devtools.training import CONFIG_FILE, DATA_DIR, DOMAIN_FILE
 from bot.rights.catalogue import right_ids
 from bot.settings import PROJECT_ROOT
 
-HELDOUT_FILE = PROJECT_ROOT / "tests" / "eval" / "nlu_heldout.yml"
+EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
+HELDOUT_FILE = EVAL_DIR / "nlu_heldout.yml"
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    """A set of labelled messages and the figures of the model before issue #15 (macro-F1, exact set)."""
+
+    name: str
+    path: Path
+    baseline: tuple[float, float]
+
+
+EVAL_SETS = (
+    EvalSet("heldout", HELDOUT_FILE, (0.965, 0.931)),  # written by us, apart from the training data
+    EvalSet("realworld", EVAL_DIR / "nlu_realworld.yml", (0.794, 0.638)),  # written by others: measure only
+    EvalSet("de", EVAL_DIR / "nlu_de.yml", (0.335, 0.347)),  # German, written by others (issue #18)
+)
 
 
 @dataclass(frozen=True)
@@ -26,13 +43,14 @@ class Labelled:
 
     text: str
     rights: frozenset[str]
+    kind: str = ""
 
 
 def load_heldout(path: Path = HELDOUT_FILE) -> list[Labelled]:
     """The held-out messages; unknown right ids are an error."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     known = set(right_ids())
-    items = [Labelled(m["text"], frozenset(m["rights"])) for m in data["messages"]]
+    items = [Labelled(m["text"], frozenset(m["rights"]), m.get("kind", "")) for m in data["messages"]]
     bad = {r for m in items for r in m.rights} - known
     if bad:
         raise ValueError(f"unknown right ids in {path.name}: {sorted(bad)}")
@@ -45,10 +63,13 @@ def score(predict: Callable[[str], list[str]], items: list[Labelled]) -> dict[st
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
     exact = 0
+    kinds: dict[str, list[int]] = {}
     confusions: Counter[tuple[str, str]] = Counter()
     for item in items:
         predicted = frozenset(predict(item.text))
         exact += predicted == item.rights
+        kinds.setdefault(item.kind, [0, 0])[0] += predicted == item.rights
+        kinds[item.kind][1] += 1
         for r in predicted & item.rights:
             tp[r] += 1
         for r in predicted - item.rights:
@@ -72,6 +93,7 @@ def score(predict: Callable[[str], list[str]], items: list[Labelled]) -> dict[st
         "macro_f1": sum(supported) / len(supported) if supported else 0.0,
         "exact_set_accuracy": exact / len(items) if items else 0.0,
         "confusions": confusions.most_common(),
+        "kinds": {k: (right, total) for k, (right, total) in sorted(kinds.items()) if k},
     }
 
 
@@ -99,3 +121,22 @@ def cross_validate(folds: int, out: Path) -> dict[str, Any]:
     subprocess.run(cmd, check=True, capture_output=True, text=True)
     report: dict[str, Any] = json.loads((out / "intent_report.json").read_text())
     return report
+
+
+def side_by_side(results: dict[str, dict[str, Any]]) -> str:
+    """One line per evaluation set: messages, macro-F1 and exact set now and before issue #15."""
+    lines = [f"  {'set':<12}{'messages':>9}{'macro-F1':>10}{'(before)':>10}{'exact set':>11}{'(before)':>10}"]
+    for spec in EVAL_SETS:
+        if spec.name in results:
+            r = results[spec.name]
+            lines.append(
+                f"  {spec.name:<12}{r['messages']:>9}{r['macro_f1']:>10.3f}{spec.baseline[0]:>10.3f}"
+                f"{r['exact_set_accuracy']:>11.3f}{spec.baseline[1]:>10.3f}"
+            )
+    return "\n".join(lines)
+
+
+def by_kind(result: dict[str, Any]) -> str:
+    """Exact-set accuracy per kind of message (sets whose items name a ``kind``)."""
+    rows = result["kinds"].items()
+    return "\n".join(f"    {kind:<28}{right / total:>7.3f}  ({right}/{total})" for kind, (right, total) in rows)

@@ -6,6 +6,7 @@ import functools
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -158,3 +159,21 @@ def rights_label(rights: list[str]) -> str:
     """'Erasure (Art. 17 GDPR), Access (Art. 15 GDPR)'."""
     known = catalogue()
     return ", ".join(f"{known[r].name} ({known[r].article})" for r in rights if r in known)
+
+
+def requested_rights(parse: dict[str, Any], threshold: float) -> list[str]:
+    """Rights whose summed confidence over the intent ranking reaches ``threshold``, in ranking order.
+
+    A right's confidence is shared between its intents ("request_access" and
+    "request_access+request_portability"), so it counts once their sum is sure enough even when no single
+    intent is. Without a ranking, the top intent decides.
+    """
+    intent = parse.get("intent") or {}
+    ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    if not ranking and intent.get("name") != "nlu_fallback":
+        ranking = [intent]
+    summed: dict[str, float] = {}
+    for entry in ranking:
+        for right in rights_from_intent(entry.get("name")):
+            summed[right] = summed.get(right, 0.0) + float(entry.get("confidence") or 0.0)
+    return [right for right, confidence in summed.items() if confidence >= threshold]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.rights.catalogue import right_ids, rights_from_intent
+from bot.rights.catalogue import requested_rights, right_ids
 from bot.text import concepts, lemmas
 
 WHOLE_THRESHOLD = 0.5  # confidence the whole message's intent needs to count
@@ -98,16 +98,16 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
     """Decide the rights from the whole message's parse and its clauses' parses."""
     intent, confidence = _top_intent(whole)
     rights: list[str] = []
-    if intent != QUESTION_INTENT and confidence >= WHOLE_THRESHOLD:
-        rights.extend(rights_from_intent(intent))
+    asks_question = intent == QUESTION_INTENT and confidence >= WHOLE_THRESHOLD
+    if not asks_question:
+        rights.extend(requested_rights(whole, WHOLE_THRESHOLD))
     clause_info = []
     for clause, parse in parts:
         c_intent, c_conf = _top_intent(parse)
         clause_info.append({"text": clause, "intent": c_intent, "confidence": round(c_conf, 3)})
-        if intent == QUESTION_INTENT and confidence >= WHOLE_THRESHOLD:
+        if asks_question:
             continue  # a question about rights requests nothing, whatever its parts look like
-        if c_conf >= CLAUSE_THRESHOLD:
-            rights.extend(r for r in rights_from_intent(c_intent) if r not in rights)
+        rights.extend(r for r in requested_rights(parse, CLAUSE_THRESHOLD) if r not in rights)
     question_about = rights_named(text) if intent == QUESTION_INTENT else []
     return Triage(
         message=text,

@@ -1,1 +1,2 @@
-"""Running the assistant: Rasa server and patches, tracker store, action server, supervisor, runner, balancer."""
+"""Running the assistant: Rasa server and patches, its NLU graph components, tracker store, action server,
+supervisor, runner, balancer."""

@@ -1,8 +1,8 @@
 """Entry point for Rasa's own command line with this project's redacted logging.
 
 ``python -m bot.runtime.rasa_server run ...`` behaves as ``python -m rasa run ...``; the differences: every
-log record the Rasa server creates passes through :func:`bot.logs.redact`, and the speed fix of
-:mod:`bot.runtime.rasa_patches` is installed.
+log record the Rasa server creates passes through :func:`bot.logs.redact`, the speed fix of
+:mod:`bot.runtime.rasa_patches` is installed, and letters are parsed clause by clause (:mod:`bot.runtime.letters`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ def main() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # the channel's ticket database check
     from rasa.__main__ import main as rasa_main
 
-    from bot.runtime import rasa_patches
+    from bot.runtime import letters, rasa_patches
 
     rasa_patches.apply()
+    letters.apply()
     rasa_main()
 
 

@@ -1,0 +1,56 @@
+"""Whole letters in the Rasa server: a message's rights are the union of what its request sentences ask.
+
+DIET reads a letter as one text and names the right it leans to most; the request in the third sentence
+of a letter ("Once I have it, please erase it") is then lost. ``apply()`` wraps Rasa's message parsing so
+that a message of several clauses is also parsed clause by clause and decided as ``bot.rights.triage`` decides
+it (``bot.rights.triage.combine``: explanations, questions and unsure clauses add nothing). When that gives other
+rights than the whole message's intent, the message gets the domain's intent for exactly those rights;
+when the domain has none for the combination, the whole message's parse stands.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.rights.catalogue import rights_from_intent
+from bot.rights.triage import CLAUSE_THRESHOLD, clauses, combine
+
+_original = MessageProcessor._parse_message_with_graph
+
+
+def as_letter(parse: dict[str, Any], parts: list[tuple[str, dict[str, Any]]], intents: list[str]) -> dict[str, Any]:
+    """``parse`` with the intent for the rights of the whole message and its clauses, if the domain has one."""
+    rights = set(combine(parse.get("text") or "", parse, parts).rights)
+    current = parse.get("intent") or {}
+    if not rights or rights == set(rights_from_intent(current.get("name"))):
+        return parse
+    name = next((i for i in intents if set(rights_from_intent(i)) == rights), None)
+    if name is None:
+        return parse
+    chosen = {"name": name, "confidence": max(CLAUSE_THRESHOLD, float(current.get("confidence") or 0.0))}
+    ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != name]
+    return {**parse, "intent": chosen, "intent_ranking": [dict(chosen), *ranking]}
+
+
+def _parse_letter(
+    self: MessageProcessor,
+    message: UserMessage,
+    tracker: DialogueStateTracker,
+    only_output_properties: bool = True,
+) -> dict[str, Any]:
+    parse: dict[str, Any] = _original(self, message, tracker, only_output_properties)
+    text = message.text or ""
+    parts = [] if text.startswith("/") else clauses(text)
+    if len(parts) < 2:
+        return parse
+    parsed = [(part, _original(self, UserMessage(part, sender_id=message.sender_id), tracker, True)) for part in parts]
+    return as_letter(parse, parsed, list(self.domain.intents))
+
+
+def apply() -> None:
+    """Parse messages of several clauses as letters (in the Rasa server process)."""
+    MessageProcessor._parse_message_with_graph = _parse_letter

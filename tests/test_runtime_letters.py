@@ -1,0 +1,39 @@
+"""A message of several clauses decided as a whole letter (bot/runtime/letters.py), without a model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.runtime.letters import as_letter
+
+INTENTS = ["ask_question", "request_access", "request_erasure", "request_access+request_erasure", "request_complaint"]
+
+
+def parse(text: str, intent: str, confidence: float) -> dict[str, Any]:
+    entry = {"name": intent, "confidence": confidence}
+    return {"text": text, "intent": dict(entry), "intent_ranking": [entry], "entities": []}
+
+
+def test_a_request_in_a_later_sentence_joins_the_letter() -> None:
+    whole = parse("Send me my data. Then erase it.", "request_access", 0.9)
+    parts = [("Send me my data", parse("x", "request_access", 0.95)), ("erase it", parse("x", "request_erasure", 0.9))]
+    out = as_letter(whole, parts, INTENTS)
+    assert out["intent"] == {"name": "request_access+request_erasure", "confidence": 0.9}
+    assert out["intent_ranking"][0] == out["intent"]
+
+
+def test_explanations_and_unsure_clauses_add_nothing() -> None:
+    whole = parse("Send me my data. The authority may hear of it.", "request_access", 0.9)
+    parts = [
+        ("Send me my data", parse("x", "request_access", 0.95)),
+        ("The authority may hear of it", parse("x", "request_complaint", 0.6)),
+    ]
+    assert as_letter(whole, parts, INTENTS) is whole
+
+
+def test_a_question_stays_a_question_and_unknown_combinations_keep_the_parse() -> None:
+    question = parse("What is erasure? Delete my data.", "ask_question", 0.9)
+    assert as_letter(question, [("Delete my data", parse("x", "request_erasure", 0.99))], INTENTS) is question
+    whole = parse("a. b.", "request_access", 0.9)
+    parts = [("a", parse("x", "request_access", 0.9)), ("b", parse("x", "request_complaint", 0.9))]
+    assert as_letter(whole, parts, INTENTS) is whole

@@ -15,8 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
+from bot.kb.metadata import EMAIL_RE, URL_RE, section_metadata
 from bot.kb.model import KnowledgeBase, Passage, Section
-from bot.text import concepts, lemmas
 
 CHROME = {
     "skip to content", "skip to main content", "back to top", "print", "menu", "cookie settings",
@@ -34,52 +34,6 @@ ABBREVIATIONS = (
     "mrs", "ms", "st", "vs", "approx", "cf", "sec", "abs", "z.b", "u.a", "ggf", "bzw",
 )  # fmt: skip
 SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"”')\]]*\s+(?=[\"“(\[]?[A-Z0-9])")
-URL_RE = re.compile(r"https?://\S+")
-EMAIL_RE = re.compile(r"\b[\w.+-]+(?:@|\[at\]|\(at\))[\w-]+(?:\.[\w-]+)+\b", re.I)
-LEGAL_BASIS_RE = re.compile(
-    r"Art(?:icle|\.)?\s*(\d+)\s*(?:\((\d)\)|(?:para(?:graph)?\.?|Para\.?|I\b|Abs\.?)\s*(\d)?)"
-    r"\s*(?:\(([a-f])\)|(?:lit\.?|letter|Buchst\.?)\s*([a-f])\b)",
-    re.I,
-)
-COMPANY_RE = re.compile(
-    r"\b((?:[A-Z][\w.&-]*\s+){0,3}[A-Z][\w.&-]*),?\s+(Inc|Ltd|LLC|GmbH(?:\s*&\s*Co\.?\s*KG)?|AG|Corporation|"
-    r"Limited|S\.A\.|SE|B\.V\.)\b"
-)
-RETENTION_RE = re.compile(
-    r"\b(deleted|erased|stored for|storage period|retention|retain|kept for|no longer (?:required|necessary)|"
-    r"as soon as|duration|remain stored)\b",
-    re.I,
-)
-DATA_CATEGORIES = {
-    "ip_address": r"\bIP[- ]address",
-    "cookies": r"\bcookie",
-    "browser_and_os": r"\bbrowser\b|\boperating system",
-    "access_time": r"\bdate and time\b|\btime of access\b|\btime the comment",
-    "referrer_url": r"\breferrer",
-    "email_address": r"\be-?mail address",
-    "name": r"\byour name\b|\bname, address\b|\buser name\b",
-    "postal_address": r"(?<!ip )(?<!mail )\baddress(?!es)\b(?! of)",
-    "payment_data": r"\bcredit card|\baccount number|\bbank code|\binvoice amount|\bpayment",
-    "date_of_birth": r"\bdate of birth",
-    "comments": r"\bcomment",
-    "contact_messages": r"\bcontact form|\bcontact us by e-?mail",
-    "login_data": r"\blog-?in (?:information|data)\b|\baccount login",
-    "search_terms": r"\bsearch terms",
-    "language_settings": r"\blanguage settings",
-    "usage": r"\bfrequency of page views|\buse of (?:our )?website functions|\bvisitor traffic",
-}
-RIGHT_CONCEPTS = {
-    "right_access": "access",
-    "right_rectification": "rectification",
-    "right_erasure": "erasure",
-    "right_restriction": "restriction",
-    "right_notification": "notification",
-    "right_portability": "portability",
-    "right_objection": "objection",
-    "right_withdraw_consent": "withdraw_consent",
-    "right_automated_decision": "automated_decision",
-    "right_complaint": "complaint",
-}
 
 
 @dataclass
@@ -317,68 +271,12 @@ def _role(title: str, index: int) -> str | None:
 # ---------------------------------------------------------------- metadata
 
 
-def section_right(section: Section, title_is_unique: bool) -> str | None:
-    """The right a rights section is about: from its title (if no other section shares it) and the
-    sentences that grant a right ("You have the right to be informed about these recipients"), so two
-    sections titled "Right to information" (access, notification) are told apart."""
-    if not re.search(r"\bright|\bappeal|\bconsent|\bcomplain", section.title, re.I):
-        return None
-    sentences = [s for p in section.passages for s in p.sentences]
-    title = Counter(concepts(lemmas(section.title))) if title_is_unique else Counter()
-    granting = [s for s in sentences if re.search(r"\bright (?:to|of|not)\b", s, re.I)] or sentences[:1]
-    body = Counter(c for s in granting for c in concepts(lemmas(s)))
-    scores = {RIGHT_CONCEPTS[c]: 2 * title[c] + body[c] for c in RIGHT_CONCEPTS}
-    best = max(scores, key=lambda r: scores[r])
-    return best if scores[best] > 0 else None
-
-
-def section_metadata(section: Section, title_is_unique: bool = True) -> dict[str, object]:
-    """Topics, third parties, data categories, legal bases, retention statements, contacts, right."""
-    text = section.text
-    body_concepts = Counter(concepts(lemmas(text)))
-    title_concepts = Counter(concepts(lemmas(section.title)))
-    topics = [c for c, _ in (title_concepts + body_concepts).most_common() if not c.startswith("right_")]
-    bases = []
-    for m in LEGAL_BASIS_RE.finditer(text):
-        para = m.group(2) or m.group(3) or "1"
-        letter = (m.group(4) or m.group(5)).lower()
-        basis = f"Art. {m.group(1)}({para})({letter}) GDPR"
-        if basis not in bases:
-            bases.append(basis)
-    companies = []
-    for m in COMPANY_RE.finditer(text):
-        name = f"{m.group(1).strip()} {m.group(2)}".strip()
-        if name not in companies:
-            companies.append(name)
-    sentences = [s for p in section.passages for s in p.sentences]
-    return {
-        "topics": topics[:12],
-        "third_parties": companies,
-        "data_categories": [k for k, rx in DATA_CATEGORIES.items() if re.search(rx, text, re.I)],
-        "legal_bases": bases,
-        "retention": [s for s in sentences if RETENTION_RE.search(s)],
-        "urls": [u.rstrip(".,;)") for u in URL_RE.findall(text)],
-        "emails": [re.sub(r"\[at\]|\(at\)", "@", e, flags=re.I) for e in EMAIL_RE.findall(text)],
-        "right": section_right(section, title_is_unique),
-    }
-
-
 # ---------------------------------------------------------------- assembling sections
 
 
 def build(path: Path) -> KnowledgeBase:
     """Parse a notice file into a knowledge base."""
-    blocks = [Block(b.kind, repair_urls(b.text)) for b in read_blocks(path)]
-    dropped: list[str] = []
-    kept: list[Block] = []
-    for b in blocks:
-        if b.text.strip().lower() in CHROME:
-            dropped.append(b.text.strip())
-        else:
-            kept.append(b)
-    language_note: Block | None = None
-    if kept and LANGUAGE_NOTE_RE.search(kept[-1].text) and "version" in kept[-1].text.lower():
-        language_note = kept.pop()
+    kept, dropped, language_note = _without_chrome([Block(b.kind, repair_urls(b.text)) for b in read_blocks(path)])
 
     sections: list[Section] = []
     pending: list[_Heading] = []
@@ -428,6 +326,15 @@ def build(path: Path) -> KnowledgeBase:
         "section_count": len(sections),
     }
     return KnowledgeBase(source=path.name, sections=sections, document=document, dropped_lines=dropped)
+
+
+def _without_chrome(blocks: list[Block]) -> tuple[list[Block], list[str], Block | None]:
+    """The notice's blocks without page chrome; the chrome dropped; the closing language note, if any."""
+    dropped = [b.text.strip() for b in blocks if b.text.strip().lower() in CHROME]
+    kept = [b for b in blocks if b.text.strip().lower() not in CHROME]
+    if kept and LANGUAGE_NOTE_RE.search(kept[-1].text) and "version" in kept[-1].text.lower():
+        return kept[:-1], dropped, kept[-1]
+    return kept, dropped, None
 
 
 def _new_section(head: _Heading, last_number: str | None, sections: list[Section]) -> Section:

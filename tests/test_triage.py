@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.rights.triage import clauses, combine, rights_named
+from bot.rights.triage import clauses, combine, is_question, rights_named
 from bot.settings import PROJECT_ROOT
 
 
@@ -153,3 +153,15 @@ def test_a_right_shared_between_intents_counts_by_its_summed_confidence() -> Non
         "entities": [],
     }
     assert combine("x", whole, []).rights == ["access"]
+
+
+def test_a_question_is_told_from_its_own_parse_also_through_the_fallback() -> None:
+    def parse(intent: str, confidence: float, ranking: list[tuple[str, float]]) -> dict:
+        entries = [{"name": n, "confidence": c} for n, c in ranking]
+        return {"intent": {"name": intent, "confidence": confidence}, "intent_ranking": entries}
+
+    assert is_question(parse("ask_question", 0.9, [("ask_question", 0.9)]))
+    assert not is_question(parse("ask_question", 0.4, [("ask_question", 0.4), ("request_access", 0.3)]))
+    assert not is_question(parse("request_access", 0.9, [("request_access", 0.9)]))
+    assert is_question(parse("nlu_fallback", 0.55, [("nlu_fallback", 0.55), ("ask_question", 0.52)]))
+    assert not is_question(parse("nlu_fallback", 0.55, [("nlu_fallback", 0.55), ("ask_question", 0.45)]))

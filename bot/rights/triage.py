@@ -94,11 +94,17 @@ def rights_named(text: str) -> list[str]:
     return found
 
 
+def is_question(whole: dict[str, Any]) -> bool:
+    """Whether a message's own parse makes it a question: then it requests nothing, whatever its clauses say."""
+    intent, confidence = _top_intent(whole)
+    return intent == QUESTION_INTENT and confidence >= WHOLE_THRESHOLD
+
+
 def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[str, Any]]]) -> Triage:
     """Decide the rights from the whole message's parse and its clauses' parses."""
     intent, confidence = _top_intent(whole)
     rights: list[str] = []
-    asks_question = intent == QUESTION_INTENT and confidence >= WHOLE_THRESHOLD
+    asks_question = is_question(whole)
     if not asks_question:
         rights.extend(requested_rights(whole, WHOLE_THRESHOLD))
     clause_info = []

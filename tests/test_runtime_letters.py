@@ -37,3 +37,13 @@ def test_a_question_stays_a_question_and_unknown_combinations_keep_the_parse() -
     whole = parse("a. b.", "request_access", 0.9)
     parts = [("a", parse("x", "request_access", 0.9)), ("b", parse("x", "request_complaint", 0.9))]
     assert as_letter(whole, parts, INTENTS) is whole
+
+
+def test_a_letter_read_as_a_complaint_for_its_closing_threat_gets_the_request_it_makes() -> None:
+    whole = parse("Bitte löschen Sie meine Daten. Andernfalls beschwere ich mich.", "request_complaint", 0.8)
+    parts = [
+        ("Bitte löschen Sie meine Daten", parse("x", "request_erasure", 0.97)),
+        ("Andernfalls beschwere ich mich", parse("x", "request_complaint", 0.99)),
+    ]
+    out = as_letter(whole, parts, INTENTS)
+    assert out["intent"] == {"name": "request_erasure", "confidence": 0.8}

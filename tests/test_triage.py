@@ -165,3 +165,60 @@ def test_a_question_is_told_from_its_own_parse_also_through_the_fallback() -> No
     assert not is_question(parse("request_access", 0.9, [("request_access", 0.9)]))
     assert is_question(parse("nlu_fallback", 0.55, [("nlu_fallback", 0.55), ("ask_question", 0.52)]))
     assert not is_question(parse("nlu_fallback", 0.55, [("nlu_fallback", 0.55), ("ask_question", 0.45)]))
+
+
+def test_clauses_do_not_break_after_article_abbreviations() -> None:
+    assert clauses("Pursuant to Art. 15 GDPR I request access. Please reply soon.") == [
+        "Pursuant to Art. 15 GDPR I request access",
+        "Please reply soon",
+    ]
+    assert clauses("Gemäß Art. 17 Abs. 1 DSGVO verlange ich die Löschung.") == [
+        "Gemäß Art. 17 Abs. 1 DSGVO verlange ich die Löschung"
+    ]
+
+
+def test_clauses_split_at_german_connectives() -> None:
+    assert clauses("Ich möchte eine Kopie meiner Daten und außerdem sollen Sie mein Konto löschen") == [
+        "Ich möchte eine Kopie meiner Daten",
+        "sollen Sie mein Konto löschen",
+    ]
+    assert clauses("Bitte senden Sie mir meine Daten. Des Weiteren widerspreche ich der Werbung.") == [
+        "Bitte senden Sie mir meine Daten",
+        "widerspreche ich der Werbung",
+    ]
+    assert clauses("Schicken Sie mir eine Kopie, danach löschen Sie alles") == [
+        "Schicken Sie mir eine Kopie",
+        "löschen Sie alles",
+    ]
+
+
+def test_also_inside_a_sentence_does_not_split_it() -> None:
+    assert clauses("Please also include any recordings and internal notes") == [
+        "Please also include any recordings and internal notes"
+    ]
+    assert clauses("I want a copy of my data and I also want you to delete it") == [
+        "I want a copy of my data",
+        "want you to delete it",
+    ]
+
+
+def test_a_closing_threat_to_complain_is_not_a_complaint() -> None:
+    letter = "I request access to my data. Otherwise I will lodge a complaint with the authority."
+    parts = [
+        ("I request access to my data", parse("request_access", 0.99)),
+        ("Otherwise I will lodge a complaint with the authority", parse("request_complaint", 0.98)),
+    ]
+    assert combine(letter, parse("request_access+request_complaint", 0.9), parts).rights == ["access"]
+    falls = [
+        ("Bitte löschen Sie meine Daten", parse("request_erasure", 0.99)),
+        ("Sollte ich nichts hören, werde ich mich beschweren", parse("request_complaint", 0.99)),
+    ]
+    assert combine("x", parse("request_complaint", 0.8), falls).rights == ["erasure"]
+
+
+def test_a_complaint_asked_for_outright_in_a_letter_counts() -> None:
+    parts = [
+        ("You ignored my request for a month", parse("ask_question", 0.7)),
+        ("I want to lodge a complaint about this", parse("request_complaint", 0.97)),
+    ]
+    assert combine("x", parse("request_complaint", 0.9), parts).rights == ["complaint"]

@@ -19,14 +19,45 @@ from bot.text import concepts, lemmas
 WHOLE_THRESHOLD = 0.5  # confidence the whole message's intent needs to count
 CLAUSE_THRESHOLD = 0.8  # a clause is short and out of context: it must be surer
 QUESTION_INTENT = "ask_question"
+# No sentence break after an abbreviation or an initial ("Art. 15", "Abs. 1", "e.g. my", "z. B.", "K. Lee").
+_ABBREVIATIONS = (
+    "Art",
+    "Abs",
+    "Nr",
+    "lit",
+    "No",
+    "Para",
+    "ca",
+    "bzw",
+    "ggf",
+    "vgl",
+    "etc",
+    "e.g",
+    "i.e",
+    "z.B",
+    "Mrs",
+    "Mr",
+    "Ms",
+    "Dr",
+)
+_NO_BREAK = "".join(f"(?<!\\b{a})" for a in _ABBREVIATIONS) + r"(?<!\b\w)"
+_EN_CONNECTIVE = r"and then|and afterwards|and (?:i )?also|then|afterwards|plus|as well as"
+_DE_CONNECTIVE = (
+    r"und dann|und danach|und anschließend|und außerdem|und zudem|außerdem|des Weiteren|zudem|sowie|darüber hinaus"
+)
 CLAUSE_SPLIT_RE = re.compile(
-    r"(?:[.;!?]+\s+|\s*,?\s+(?:and then|and afterwards|and also|then|afterwards|also|plus|as well as)\s+"
-    r"|\s*,\s+and\s+|\s+and\s+(?=(?:please\s+)?(?:i\s+)?[a-z]+\s+(?:me|my|all|the|your|everything|it)\b))",
+    rf"(?:{_NO_BREAK}[.;!?]+\s+|\s*,?\s+(?:{_EN_CONNECTIVE}|{_DE_CONNECTIVE})\s+|\s*,\s+(?:also|and|und|dann|danach|anschließend)\s+"
+    r"|\s+and\s+(?=(?:please\s+)?(?:i\s+)?[a-z]+\s+(?:me|my|all|the|your|everything|it)\b)"
+    r"|\s+und\s+(?=(?:bitte\s+)?\w+(?:en|t)\s+(?:Sie|ihr)\b))",
     re.I,
 )
 
 
-LEADING_CONNECTIVE_RE = re.compile(r"^(?:and|also|then|afterwards|plus|but)\b[\s,]*", re.I)
+LEADING_CONNECTIVE_RE = re.compile(
+    r"^(?:and|also|then|afterwards|plus|but|furthermore|in addition|additionally|moreover"
+    r"|und|außerdem|zudem|dann|danach|anschließend|des Weiteren|darüber hinaus|ferner)\b[\s,]*",
+    re.I,
+)
 
 
 def clauses(text: str) -> list[str]:
@@ -100,6 +131,23 @@ def is_question(whole: dict[str, Any]) -> bool:
     return intent == QUESTION_INTENT and confidence >= WHOLE_THRESHOLD
 
 
+THREAT_RE = re.compile(
+    r"\b(?:otherwise|if|should|unless|failing|or else|andernfalls|ansonsten|sonst|sollte|sollten|falls|wenn)\b", re.I
+)
+COMPLAINT = "complaint"
+
+
+def _drop_threatened_complaint(rights: list[str], parts: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """A letter's complaint counts only if a clause asks for it outright, not as a closing threat ("otherwise …")."""
+    if COMPLAINT not in rights or len(parts) < 2:
+        return rights
+    outright = any(
+        COMPLAINT in requested_rights(parse, WHOLE_THRESHOLD) and not THREAT_RE.search(clause)
+        for clause, parse in parts
+    )
+    return rights if outright else [r for r in rights if r != COMPLAINT]
+
+
 def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[str, Any]]]) -> Triage:
     """Decide the rights from the whole message's parse and its clauses' parses."""
     intent, confidence = _top_intent(whole)
@@ -108,6 +156,7 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
     if not asks_question:
         rights.extend(requested_rights(whole, WHOLE_THRESHOLD))
     clause_info = []
+    parts = list(parts)
     for clause, parse in parts:
         c_intent, c_conf = _top_intent(parse)
         clause_info.append({"text": clause, "intent": c_intent, "confidence": round(c_conf, 3)})
@@ -117,7 +166,7 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
     question_about = rights_named(text) if intent == QUESTION_INTENT else []
     return Triage(
         message=text,
-        rights=rights,
+        rights=_drop_threatened_complaint(rights, parts),
         intent=intent,
         confidence=confidence,
         entities=_entities(whole),

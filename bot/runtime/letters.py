@@ -3,9 +3,9 @@
 DIET reads a letter as one text and names the right it leans to most; the request in the third sentence
 of a letter ("Once I have it, please erase it") is then lost. ``apply()`` wraps Rasa's message parsing so
 that a message of several clauses is also parsed clause by clause and decided as ``bot.rights.triage`` decides
-it (``bot.rights.triage.combine``: explanations, questions and unsure clauses add nothing). When that gives other
-rights than the whole message's intent, the message gets the domain's intent for exactly those rights;
-when the domain has none for the combination, the whole message's parse stands.
+it (``bot.rights.triage.combine``: explanations, questions, unsure clauses and a closing threat to complain add
+nothing). When that gives other rights than the whole message's intent, the message gets the domain's intent
+for exactly those rights; when the domain has none for the combination, the whole message's parse stands.
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ def trained_model(settings: Settings, force: bool = False) -> Path:
     if target.exists() and not force:
         click.echo(f"model up to date: {target}")
         return target
-    click.echo("training the model for the current data (about 2½ minutes on 2 cores; once per change of the data) …")
+    click.echo("training the model for the current data (about 3 minutes on 2 cores; once per change of the data) …")
     started = time.monotonic()
     path, _ = run_step(lambda: do_train(settings.model_dir, force=force, progress=click.echo))
     click.echo(f"trained in {duration(time.monotonic() - started)}: {path}")

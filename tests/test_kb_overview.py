@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -183,3 +184,21 @@ def test_evaluation_scores_kinds_and_overviews() -> None:
     assert result["top1"] == 1.0 and result["abstention_on_unanswerable"] == 1.0
     assert result["overview_correct"] == 1.0 and set(result["by_kind"]) == {"overview", "silent", "plain"}
     assert result["by_kind"]["silent"]["abstention_on_unanswerable"] == 1.0 and not result["misses"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "",
+        "   ",
+        "?!",
+        "\x00\x1b[31m what do you collect \u202e",
+        "what do you collect? " * 5000,
+        "a" * 100_000 + " sell",
+    ],
+)
+def test_odd_and_oversized_questions_get_an_answer_without_error(question: str) -> None:
+    started = time.perf_counter()
+    answer = answer_question(question)
+    assert isinstance(answer.text, str) and answer.text
+    assert time.perf_counter() - started < 5  # no runaway pattern on hostile input (the answer reads 1,000 chars)

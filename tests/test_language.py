@@ -134,3 +134,8 @@ def test_channel_setting_beats_detection_and_a_switch_beats_the_setting() -> Non
     history = ["Ich möchte meine Daten löschen", "can we speak English?", "ok"]
     assert conversation_language(history, setting="de") == "en"
     assert conversation_language([*history, "doch lieber auf Deutsch bitte"], setting="de") == "de"
+
+
+@pytest.mark.parametrize("text", ["\x00\x01", "ü" * 100_000, "Daten " * 20_000, "\u202e\u200b"])
+def test_odd_and_oversized_messages_give_a_language_without_error(text: str) -> None:
+    assert conversation_language([text]) in {"en", "de"}

@@ -90,6 +90,7 @@ class Settings(BaseSettings):
     email_backend: EmailBackend = EmailBackend.file
     email_sender: str = "privacy-assistant@localhost"
     dpo_email: str = "dpo@localhost"
+    dpo_language: str = "en"
     smtp_host: str = "localhost"
     smtp_port: Port = 587
     smtp_security: SmtpSecurity = SmtpSecurity.starttls
@@ -162,6 +163,14 @@ class Settings(BaseSettings):
             return normalise_address(value)
         except InvalidAddress as exc:
             raise ValueError(str(exc)) from None
+
+    @field_validator("dpo_language")
+    @classmethod
+    def _dpo_language(cls, value: str) -> str:
+        language = value.strip().lower()
+        if language not in ("en", "de"):
+            raise ValueError(f"the DPO's emails can be written in en (English) or de (German), not {value!r}")
+        return language
 
     @field_validator("reminder_days")
     @classmethod

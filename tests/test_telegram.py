@@ -280,3 +280,40 @@ def test_messages_sent_while_the_assistant_is_down_are_answered_once_it_is_up(la
         api.server.shutdown()
     assert "Traceback" not in err, err[-3000:]
     assert "the assistant is unreachable (ConnectError); retrying" in err
+
+
+GERMAN_USER = {"id": 5151, "is_bot": False, "first_name": "Erika", "language_code": "de"}
+GERMAN_CHAT = {"id": 5151, "type": "private", "first_name": "Erika"}
+
+
+def test_a_german_user_gets_german_words_and_the_assistant_hears_the_language(
+    telegram: FakeBotApi, servers: Servers
+) -> None:
+    from tests.test_language_metadata import user_metadata
+
+    deadline = time.monotonic() + 60
+    while len(telegram.sent("setMyCommands")) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    menus = {m.get("language_code"): m["commands"] for m in telegram.sent("setMyCommands")}
+    assert set(menus) == {None, "de"}  # the default (English) menu and the German one
+    assert {"command": "privacy", "description": "How this chat handles your data"} in menus[None]
+    assert {"command": "cancel", "description": "Laufenden Antrag abbrechen"} in menus["de"]
+    assert [c["command"] for c in menus["de"]] == [c["command"] for c in menus[None]]
+
+    german = {"chat": GERMAN_CHAT, "from": GERMAN_USER}
+    telegram.message("/privacy", **german)
+    privacy = telegram.wait_sent(1)[0]
+    assert privacy["chat_id"] == GERMAN_CHAT["id"] and "Wir speichern das Gespräch 30 Tage lang" in privacy["text"]
+    telegram.message(sticker={"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 1, "height": 1,
+                              "is_animated": False, "is_video": False}, **german)  # fmt: skip
+    assert "ich kann nur Textnachrichten lesen" in telegram.wait_sent(2)[1]["text"]
+    telegram.message("hallo", **german)
+    telegram.wait_sent(3)
+    assert user_metadata(servers, f"tg-{GERMAN_CHAT['id']}") == [{"language": "de"}]
+    telegram.message("/privacy")  # Tess has no language_code: English
+    while time.monotonic() < deadline + 60:
+        english = [m for m in telegram.sent() if m["chat_id"] == CHAT["id"]]
+        if english:
+            break
+        time.sleep(0.1)
+    assert "We keep the conversation for 30 days" in english[0]["text"]

@@ -16,8 +16,7 @@ from telegram import Update
 
 from bot.channels.telegram_bridge import (
     CALLBACK_LIMIT,
-    FAILED,
-    UNREACHABLE,
+    TEXTS,
     Bridge,
     ChatOrder,
     Payloads,
@@ -27,6 +26,8 @@ from bot.channels.telegram_bridge import (
 )
 from bot.runtime.local_stack import free_port
 from bot.settings import Settings
+
+FAILED, UNREACHABLE = TEXTS["en"]["failed"], TEXTS["en"]["unreachable"]
 
 
 def test_short_payloads_pass_long_ones_are_packed_and_unpacked() -> None:

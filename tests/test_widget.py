@@ -377,3 +377,68 @@ def test_a_failure_after_the_assistant_got_the_message_is_not_sent_again(
         assert seen == ["hello", "who is your DPO?"]  # each once
         expect(log.locator(".pb-user")).to_have_text("You: who is your DPO?")  # it was sent
     context.close()
+
+
+# ------------------------------------------------ the widget in German (language: "de")
+
+
+def test_the_german_widget_shows_german_texts_and_tells_the_assistant(
+    servers: Servers, browser: object, output_dir: Path
+) -> None:
+    """The German demo page (/?lang=de): German fixed texts, and every message carries metadata.language."""
+    from playwright.sync_api import Browser, expect
+
+    from tests.test_language_metadata import user_metadata
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
+    page = context.new_page()
+    page.goto(page_url(servers) + "?lang=de")
+    expect(page.get_by_role("heading", name="Demoseite")).to_be_visible()
+    page.get_by_role("button", name="Chat mit dem Datenschutz-Assistenten öffnen").click()
+    dialog = page.get_by_role("dialog", name=f"Datenschutz-Assistent der {servers.settings.controller_name}")
+    expect(dialog).to_be_visible()
+    expect(page.locator(".privacybot")).to_have_attribute("lang", "de")
+    expect(page.get_by_role("button", name="Chat schließen")).to_be_visible()
+    expect(page.get_by_role("button", name="Senden")).to_be_visible()
+    expect(page.get_by_text("Wie wir Ihre Daten verarbeiten")).to_have_attribute("href", "/privacy-notice.txt")
+    expect(dialog).to_contain_text("Dieser Chat sendet Ihre Eingaben an unseren Assistenten")
+    log = page.get_by_role("log")
+    expect(log.locator(".pb-bot").first).to_be_visible(timeout=30_000)  # the greeting was answered
+    expect(page.locator(".pb-typing")).to_be_hidden(timeout=30_000)
+    box = page.get_by_label("Ihre Nachricht")
+    box.fill("Ich möchte meine Daten löschen lassen.")
+    box.press("Enter")
+    expect(log.locator(".pb-user")).to_have_text("Sie: Ich möchte meine Daten löschen lassen.")
+    expect(log.locator(".pb-user.pb-pending")).to_have_count(0, timeout=30_000)  # delivered and answered
+    expect(page.locator(".pb-typing")).to_be_hidden(timeout=30_000)
+    page.screenshot(path=str(output_dir / "widget-de.png"))
+    sender = page.evaluate("sessionStorage.getItem('privacybot:sender')")
+    assert user_metadata(servers, sender) == [{"language": "de"}, {"language": "de"}]  # "hallo" and the request
+    page.goto(page_url(servers))  # the English page, same tab: the English widget
+    expect(page.get_by_role("button", name="Open the privacy assistant chat")).to_be_visible()
+    context.close()
+
+
+def test_the_german_widget_explains_failures_in_german(settings_for: Callable[..., Settings], browser: object) -> None:
+    """Nobody answers and no retry window: the greeting fails, a typed message goes back into the box."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    settings = settings_for(rasa_port=free_port(), widget_port=free_port(), delivery_retry_seconds=0)
+    context = browser.new_context()
+    page = context.new_page()
+    with demo_page(settings) as url:
+        page.goto(url + "?lang=de")
+        page.get_by_role("button", name="Chat mit dem Datenschutz-Assistenten öffnen").click()
+        log = page.get_by_role("log")
+        expect(log).to_contain_text("der Assistent ist gerade nicht erreichbar", timeout=10_000)
+        box = page.get_by_label("Ihre Nachricht")
+        box.fill("Wer ist Ihr Datenschutzbeauftragter?")
+        box.press("Enter")
+        expect(log).to_contain_text("daher wurde Ihre Nachricht nicht gesendet", timeout=10_000)
+        expect(box).to_have_value("Wer ist Ihr Datenschutzbeauftragter?")
+        page.evaluate("document.getElementById('pb-input').value = 'x'.repeat(2001)")
+        page.get_by_role("button", name="Senden").click()
+        expect(log).to_contain_text("Diese Nachricht ist zu lang", timeout=10_000)
+    context.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ MESSAGE_MAX_BYTES = 16 * 1024
 MAX_SENDER_CHARS = 128
 WINDOW_SECONDS = 60.0
 MAX_TRACKED_KEYS = 100_000
+LANGUAGE_TAG_RE = re.compile(r"[A-Za-z_-]{1,16}")  # metadata.language: 'de', 'en', 'de-AT', 'pt_BR'
 
 log = logging.getLogger(__name__)
 
@@ -127,9 +129,19 @@ def parse_message_body(body: bytes) -> tuple[dict[str, object] | None, Refusal |
         return None, Refusal(400, "'message' must be a string")
     if len(message.strip()) > MAX_CHARS:
         return None, Refusal(413, f"messages are limited to {MAX_CHARS} characters")
-    if "metadata" in data and not isinstance(data["metadata"], dict | None):
+    metadata = data.get("metadata")
+    if "metadata" in data and not isinstance(metadata, dict | None):
         return None, Refusal(400, "'metadata' must be an object")
+    if isinstance(metadata, dict) and "language" in metadata and not language_tag(metadata["language"]):
+        return None, Refusal(
+            400, "'metadata.language' must be a language code such as \"de\" (at most 16 letters, - or _)"
+        )
     return data, None
+
+
+def language_tag(value: object) -> str | None:
+    """``value`` if it is a short language code the assistant may be told ('de', 'en-GB'), else None."""
+    return value if isinstance(value, str) and LANGUAGE_TAG_RE.fullmatch(value) else None
 
 
 class Gate:

@@ -9,7 +9,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.limits import Gate
+from bot.channels.limits import Gate, language_tag
 from bot.verification.screening import Screening
 
 
@@ -22,11 +22,19 @@ def client_address(request: Request) -> str:
     return peer
 
 
+def public_metadata(body: dict[str, Any]) -> dict[str, Any] | None:
+    """What any caller may tell the assistant besides the message: the person's language, nothing else."""
+    metadata = body.get("metadata")
+    language = language_tag(metadata.get("language")) if isinstance(metadata, dict) else None
+    return {"language": language} if language else None
+
+
 class RestInput(RasaRestInput):
     """Rasa's REST channel; every message passes through :meth:`bot.verification.screening.Screening.screen`.
 
     Before that, a request must pass the channel's :class:`Gate`: a JSON object with a sender and a
     message of bounded size, within the per-sender and per-client message rates (413/400/429 otherwise).
+    Of the metadata a caller sends, only ``language`` (the widget's setting, a short code) reaches Rasa.
     """
 
     @classmethod
@@ -39,6 +47,10 @@ class RestInput(RasaRestInput):
         assert self.screening is not None
         body = req.json or {}
         return self.screening.screen(str(body.get("sender") or ""), body.get("message"))
+
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
+        """``{"language": ...}`` when the caller named the person's language, else None."""
+        return public_metadata(request.json or {})
 
     def refuse(self, request: Request, gate: Gate) -> HTTPResponse | None:
         """The refusal of a POST that may not reach the assistant, or None."""

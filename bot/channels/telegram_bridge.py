@@ -47,22 +47,74 @@ from telegram.ext import (
 )
 
 from bot.channels.bridge import BRIDGE_TOKEN_HEADER
+from bot.channels.limits import LANGUAGE_TAG_RE
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 CALLBACK_LIMIT = 64  # bytes Telegram allows in callback_data
-PRIVACY_TEXT = (
-    "How this chat handles your data: your messages go to our privacy assistant so it can answer you. "
-    "We keep the conversation for 30 days, then delete it. If you file a request, the details you give go to "
-    "our Data Protection Officer, who keeps them as long as the law requires. Send /cancel at any time to "
-    'drop a request in progress. Ask me "what do you store about this chat?" for more.'
-)
-NOT_TEXT = "Sorry, I can only read text messages. Please type your question or request."
-UNREACHABLE = (
-    "Sorry, the assistant can't be reached right now, so your message was not passed on. "
-    "Please send it again in a moment."
-)
-FAILED = "Sorry, something went wrong while answering. Please try again in a moment."
+# The bridge's own words, per language (a user whose Telegram is set to German gets German).
+TEXTS = {
+    "en": {
+        "privacy": (
+            "How this chat handles your data: your messages go to our privacy assistant so it can answer you. "
+            "We keep the conversation for 30 days, then delete it. If you file a request, the details you give go "
+            "to our Data Protection Officer, who keeps them as long as the law requires. Send /cancel at any time "
+            'to drop a request in progress. Ask me "what do you store about this chat?" for more.'
+        ),
+        "not_text": "Sorry, I can only read text messages. Please type your question or request.",
+        "unreachable": (
+            "Sorry, the assistant can't be reached right now, so your message was not passed on. "
+            "Please send it again in a moment."
+        ),
+        "failed": "Sorry, something went wrong while answering. Please try again in a moment.",
+        "too_long": "Sorry, {error}.",
+        "too_fast": "Sorry, {error}.",
+        "expired_button": "That button has expired; please type instead.",
+        "not_own_contact": "Please share your own phone number with the button, not someone else's contact.",
+        "thanks": "Thanks.",
+        "share_phone": "📱 Share my phone number",
+    },
+    "de": {
+        "privacy": (
+            "So geht dieser Chat mit Ihren Daten um: Ihre Nachrichten gehen an unseren Datenschutz-Assistenten, "
+            "damit er Ihnen antworten kann. Wir speichern das Gespräch 30 Tage lang und löschen es dann. Wenn Sie "
+            "einen Antrag stellen, gehen Ihre Angaben an unseren Datenschutzbeauftragten, der sie so lange "
+            "aufbewahrt, wie das Gesetz es verlangt. Mit /cancel können Sie einen laufenden Antrag jederzeit "
+            "abbrechen. Fragen Sie mich „Was speichern Sie über diesen Chat?“, um mehr zu erfahren."
+        ),
+        "not_text": (
+            "Entschuldigung, ich kann nur Textnachrichten lesen. Bitte schreiben Sie Ihre Frage oder Ihr Anliegen."
+        ),
+        "unreachable": (
+            "Entschuldigung, der Assistent ist gerade nicht erreichbar, daher wurde Ihre Nachricht nicht "
+            "weitergeleitet. Bitte senden Sie sie gleich noch einmal."
+        ),
+        "failed": "Entschuldigung, beim Antworten ist etwas schiefgegangen. Bitte versuchen Sie es gleich noch einmal.",
+        "too_long": "Entschuldigung, Ihre Nachricht ist zu lang. Bitte fassen Sie sich kürzer.",
+        "too_fast": "Entschuldigung, das waren zu viele Nachrichten in kurzer Zeit. Bitte warten Sie einen Moment.",
+        "expired_button": "Diese Schaltfläche ist abgelaufen; bitte schreiben Sie stattdessen.",
+        "not_own_contact": (
+            "Bitte teilen Sie mit der Schaltfläche Ihre eigene Telefonnummer, nicht den Kontakt einer anderen Person."
+        ),
+        "thanks": "Danke.",
+        "share_phone": "📱 Meine Telefonnummer teilen",
+    },
+}
+# The command menu Telegram shows, in English (default) and German.
+COMMANDS = {
+    "en": [
+        ("start", "Start the conversation"),
+        ("help", "What the assistant can do"),
+        ("privacy", "How this chat handles your data"),
+        ("cancel", "Drop a request in progress"),
+    ],
+    "de": [
+        ("start", "Gespräch beginnen"),
+        ("help", "Was der Assistent kann"),
+        ("privacy", "Wie dieser Chat mit Ihren Daten umgeht"),
+        ("cancel", "Laufenden Antrag abbrechen"),
+    ],
+}
 RETRY_STATUSES = frozenset({502, 503})  # a proxy in front of the assistant found no server to take it
 
 # When the update being handled arrived (event loop time), set by ChatOrder for the handlers it runs.
@@ -79,6 +131,17 @@ def never_reached(error: httpx.HTTPError) -> bool:
     if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return True
     return isinstance(error, httpx.HTTPStatusError) and error.response.status_code in RETRY_STATUSES
+
+
+def language_of(update: object) -> str | None:
+    """The Telegram user's ``language_code`` ('de', 'en-GB', ...), if Telegram sent one."""
+    user = update.effective_user if isinstance(update, Update) else None
+    return user.language_code if user is not None and user.language_code else None
+
+
+def texts(language: str | None) -> dict[str, str]:
+    """The bridge's fixed texts in the user's language: German for 'de…', else English."""
+    return TEXTS["de"] if (language or "").lower().startswith("de") else TEXTS["en"]
 
 
 def backoff(attempt: int, rng: random.Random | None = None) -> float:
@@ -119,16 +182,23 @@ class Bridge:
         self.headers = {BRIDGE_TOKEN_HEADER: settings.bridge_token()}
         self.payloads = Payloads()
 
-    async def ask_rasa(self, sender: str, message: str, internal: dict[str, str] | None = None) -> list[dict[str, Any]]:
-        """Send one message to the assistant; its replies.
+    async def ask_rasa(
+        self, sender: str, message: str, internal: dict[str, str] | None = None, language: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Send one message (with the user's ``language`` as metadata) to the assistant; its replies.
 
         While the assistant cannot be reached, the message is sent again with backoff until
         ``retry_window`` seconds after the update arrived; then, or when the assistant failed after
         getting it, the replies are an apology.
         """
         body: dict[str, Any] = {"sender": sender, "message": message}
+        metadata = {"language": language} if language and LANGUAGE_TAG_RE.fullmatch(language) else {}
         if internal is not None:
-            body.update({"internal": True, "metadata": internal})
+            body["internal"] = True
+            metadata |= internal
+        if metadata:
+            body["metadata"] = metadata
+        words = texts(language)
         loop = asyncio.get_running_loop()
         deadline = (received_at.get() or loop.time()) + self.retry_window
         attempt = 0
@@ -136,33 +206,35 @@ class Bridge:
             try:
                 response = await self.client.post(self.url, json=body, headers=self.headers)
                 if response.status_code in (413, 429):  # too long or too fast: tell the person, do not retry
-                    return [{"text": f"Sorry, {response.json().get('error', 'that was refused')}."}]
+                    error = response.json().get("error", "that was refused")
+                    key = "too_long" if response.status_code == 413 else "too_fast"
+                    return [{"text": words[key].format(error=error)}]
                 response.raise_for_status()
                 return list(response.json())
             except httpx.HTTPError as exc:
                 if not never_reached(exc):
                     log.warning("the assistant failed to answer a message: %s", type(exc).__name__)
-                    return [{"text": FAILED}]
+                    return [{"text": words["failed"]}]
                 left = deadline - loop.time()
                 if left <= 0:
                     log.warning(
                         "the assistant stayed unreachable; a message was not delivered (%d attempts)", attempt + 1
                     )
-                    return [{"text": UNREACHABLE}]
+                    return [{"text": words["unreachable"]}]
                 if attempt == 0:
                     log.warning("the assistant is unreachable (%s); retrying", type(exc).__name__)
                 await asyncio.sleep(min(backoff(attempt), left))
                 attempt += 1
             except ValueError:  # a reply that is not JSON: the assistant had the message
                 log.warning("the assistant's reply could not be read")
-                return [{"text": FAILED}]
+                return [{"text": words["failed"]}]
 
-    def markup(self, reply: dict[str, Any]) -> Any:
+    def markup(self, reply: dict[str, Any], language: str | None = None) -> Any:
         """Inline keyboard for buttons; a contact-request keyboard when the assistant offers it."""
         custom = reply.get("custom") or {}
         if custom.get("telegram_contact_request"):
             return ReplyKeyboardMarkup(
-                [[KeyboardButton("📱 Share my phone number", request_contact=True)]],
+                [[KeyboardButton(texts(language)["share_phone"], request_contact=True)]],
                 one_time_keyboard=True,
                 resize_keyboard=True,
             )
@@ -179,11 +251,12 @@ class Bridge:
         chat = update.effective_chat
         if chat is None:
             return
-        replies = await self.ask_rasa(f"tg-{chat.id}", message, **kw)
+        language = language_of(update)
+        replies = await self.ask_rasa(f"tg-{chat.id}", message, language=language, **kw)
         for reply in replies:
             text = reply.get("text") or (reply.get("custom") or {}).get("telegram_contact_request")
             if text:
-                await send_with_retry(context, chat.id, text, self.markup(reply))
+                await send_with_retry(context, chat.id, text, self.markup(reply, language))
 
     # ---------------------------------------------------------------- handlers
 
@@ -202,7 +275,7 @@ class Bridge:
 
     async def on_privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_chat:
-            await send_with_retry(context, update.effective_chat.id, PRIVACY_TEXT, None)
+            await send_with_retry(context, update.effective_chat.id, texts(language_of(update))["privacy"], None)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -213,7 +286,7 @@ class Bridge:
         if payload is None:
             if update.effective_chat:
                 await send_with_retry(
-                    context, update.effective_chat.id, "That button has expired; please type instead.", None
+                    context, update.effective_chat.id, texts(language_of(update))["expired_button"], None
                 )
             return
         await self.relay(update, context, payload)
@@ -222,13 +295,11 @@ class Bridge:
         message, user = update.message, update.effective_user
         if message is None or message.contact is None or user is None:
             return
+        words = texts(language_of(update))
         if message.contact.user_id != user.id:
-            await message.reply_text(
-                "Please share your own phone number with the button, not someone else's contact.",
-                reply_markup=ReplyKeyboardRemove(),
-            )
+            await message.reply_text(words["not_own_contact"], reply_markup=ReplyKeyboardRemove())
             return
-        await message.reply_text("Thanks.", reply_markup=ReplyKeyboardRemove())
+        await message.reply_text(words["thanks"], reply_markup=ReplyKeyboardRemove())
         phone = message.contact.phone_number
         await self.relay(
             update, context, "/phone_verified", internal={"verified_phone": phone, "telegram_user_id": str(user.id)}
@@ -236,7 +307,7 @@ class Bridge:
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_message and update.effective_chat:
-            await send_with_retry(context, update.effective_chat.id, NOT_TEXT, None)
+            await send_with_retry(context, update.effective_chat.id, texts(language_of(update))["not_text"], None)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("update could not be handled: %s", type(context.error).__name__)
@@ -297,6 +368,12 @@ async def send_with_retry(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text
     log.warning("message to a chat could not be delivered after retries")
 
 
+async def register_commands(app: Application) -> None:
+    """Describe the commands in Telegram's menu: in English for everyone, in German for German users."""
+    for language, commands in COMMANDS.items():
+        await app.bot.set_my_commands(commands, language_code=None if language == "en" else language)
+
+
 def build(settings: Settings) -> Application:
     """The python-telegram-bot application with every handler."""
     token = settings.telegram_token.get_secret_value()
@@ -308,6 +385,7 @@ def build(settings: Settings) -> Application:
         .base_url(settings.telegram_api_url)
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(ChatOrder())
+        .post_init(register_commands)
         .build()
     )
     bridge = Bridge(settings)

@@ -1,4 +1,7 @@
-"""Serves the demo page, the widget script and its configuration (no CDN, nothing fetched at run time)."""
+"""Serves the demo page, the widget script and its configuration (no CDN, nothing fetched at run time).
+
+``/?lang=de`` serves the German demo page, whose widget is configured with ``language: "de"``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -15,13 +19,20 @@ WIDGET_DIR = Path(__file__).resolve().parent.parent / "widget"
 NOTICE_FILE = PROJECT_ROOT / "policy_kb" / "source" / "privacy-notice.en.txt"
 
 
-def config_script(settings: Settings) -> bytes:
-    """The demo page's widget configuration, from the settings."""
+DEMO_LANGUAGES = ("en", "de")
+
+
+def config_script(settings: Settings, language: str = "en") -> bytes:
+    """The demo page's widget configuration in ``language`` ('en' or 'de'), from the settings."""
+    title = {
+        "en": f"{settings.controller_name} privacy assistant",
+        "de": f"Datenschutz-Assistent der {settings.controller_name}",
+    }
     config = {
         "serverUrl": settings.public_rasa_url,
-        "title": f"{settings.controller_name} privacy assistant",
+        "title": title[language],
         "primaryColor": settings.widget_color,
-        "language": "en",
+        "language": language,
         "privacyNoticeUrl": "/privacy-notice.txt",
         "retrySeconds": settings.delivery_retry_seconds,
     }
@@ -30,12 +41,15 @@ def config_script(settings: Settings) -> bytes:
 
 def make_handler(settings: Settings) -> type[BaseHTTPRequestHandler]:
     """A request handler for exactly the files the page needs."""
-    routes: dict[str, tuple[str, bytes]] = {
-        "/": ("text/html; charset=utf-8", (WIDGET_DIR / "demo.html").read_bytes()),
-        "/widget/widget.js": ("text/javascript; charset=utf-8", (WIDGET_DIR / "widget.js").read_bytes()),
-        "/config.js": ("text/javascript; charset=utf-8", config_script(settings)),
-        "/privacy-notice.txt": ("text/plain; charset=utf-8", NOTICE_FILE.read_bytes()),
+    html, script = "text/html; charset=utf-8", "text/javascript; charset=utf-8"
+    routes: dict[tuple[str, str], tuple[str, bytes]] = {
+        ("/", "en"): (html, (WIDGET_DIR / "demo.html").read_bytes()),
+        ("/", "de"): (html, (WIDGET_DIR / "demo.de.html").read_bytes()),
+        ("/widget/widget.js", "en"): (script, (WIDGET_DIR / "widget.js").read_bytes()),
+        ("/privacy-notice.txt", "en"): ("text/plain; charset=utf-8", NOTICE_FILE.read_bytes()),
     }
+    for language in DEMO_LANGUAGES:
+        routes[("/config.js", language)] = (script, config_script(settings, language))
     csp = (
         f"default-src 'self'; connect-src 'self' {settings.public_rasa_url}; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -46,7 +60,9 @@ def make_handler(settings: Settings) -> type[BaseHTTPRequestHandler]:
         sys_version = ""
 
         def do_GET(self) -> None:
-            route = routes.get(self.path.split("?", 1)[0])
+            url = urlsplit(self.path)
+            language = parse_qs(url.query).get("lang", ["en"])[0]
+            route = routes.get((url.path, language)) or routes.get((url.path, "en"))
             if route is None:
                 self.send_error(HTTPStatus.NOT_FOUND)
                 return

@@ -208,6 +208,13 @@ def _rate(value: float | None) -> str:
     show_default=True,
     help="Identity check done outside the assistant.",
 )
+@click.option(
+    "--language",
+    type=click.Choice(["en", "de"]),
+    default="en",
+    show_default=True,
+    help="The person's language: their acknowledgement and answers are written in it.",
+)
 @click.pass_context
 def new(
     ctx: click.Context,
@@ -219,6 +226,7 @@ def new(
     received: str | None,
     text: str | None,
     verified: str,
+    language: str,
 ) -> None:
     """Record a request that reached the company another way (letter, phone, email, …)."""
     from bot.addresses import InvalidAddress, normalise_address
@@ -241,6 +249,7 @@ def new(
             received_at=when,
             entered_by=entered_by,
             status=status,
+            language=language,
         ),
         actor=f"dpo:{entered_by}",
     )

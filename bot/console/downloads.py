@@ -124,12 +124,13 @@ class Downloads:
                 return None
             row, ticket = found
             file_id, email, reference = row.id, str(ticket.requester_email), str(ticket.reference)
+            language = ticket.language
         sender = f"download:{file_id}"
         result = self.verifier.start(sender, email, now)
         if result.outcome is not SendOutcome.sent or result.code is None:
             return result.outcome
         minutes = self.settings.code_lifetime_seconds // 60
-        message = answers.download_code(self.settings, email, reference, result.code, minutes)
+        message = answers.download_code(self.settings, email, reference, result.code, minutes, language)
         try:
             send_now(transport_for(self.settings), message)
         except Exception:

@@ -26,7 +26,6 @@ from bot.tickets.models import Ticket
 from bot.tickets.service import TicketService, audit
 
 FILE_RIGHTS = frozenset({"access", "portability"})
-DEFAULT_COMPLETION = "We have done what you asked for."
 
 
 @dataclass(frozen=True)
@@ -128,8 +127,7 @@ def _answer_email(
             url, expires = create_link(session, settings, ticket, stored, checked, now)
             valid_until = settings.jurisdiction.local_date(expires)
             sent["url"] = url
-        text = message.strip() if message and message.strip() else DEFAULT_COMPLETION
-        return "answer_completed", answers.completion(settings, to, reference, language, text, url, valid_until)
+        return "answer_completed", answers.completion(settings, to, reference, language, message, url, valid_until)
     if status == Status.rejected.value:
         composed = answers.rejection(settings, to, reference, language, reason or "other", message, authority(settings))
         return "answer_rejected", composed

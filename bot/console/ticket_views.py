@@ -17,6 +17,7 @@ from bot.console.transcript import transcript
 from bot.console.uploads import Upload, UploadRefused
 from bot.console.web import Console, changes, signed_in
 from bot.db.sessions import transaction
+from bot.notify.wording import language_label
 from bot.rights.catalogue import catalogue, checklist
 from bot.tickets.lifecycle import CLOSED, REJECTION_REASONS, TRANSITIONS, Status, TransitionError
 from bot.tickets.models import Ticket
@@ -120,6 +121,7 @@ def _detail(console: Console, request: Request, reference: str, status: int = 20
         "rights": [known[r] for r in ticket.rights if r in known],
         "checklists": [(known[r].name, checklist(r)) for r in ticket.rights if r in known],
         "received": ticket.received_at,
+        "language": language_label(ticket.language, "en"),
         "left": left,
         "urgency": urgency(left) if ticket.status not in CLOSED else "closed",
         "allowed": allowed,

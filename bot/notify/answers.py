@@ -11,7 +11,11 @@ from datetime import date
 from email.message import EmailMessage
 
 from bot.notify.compose import _message
+from bot.notify.wording import language_of, long_date
 from bot.settings import Settings
+
+# What a completion says when the DPO wrote nothing of their own.
+DEFAULT_COMPLETION = {"en": "We have done what you asked for.", "de": "Wir haben Ihr Anliegen erledigt."}
 
 # The grounds of a refusal in plain words, per language (keys: bot.tickets.lifecycle.REJECTION_REASONS).
 REASONS_IN_PLAIN_WORDS = {
@@ -50,19 +54,9 @@ class Authority:
     web: str
 
 
-def _lang(language: str | None) -> str:
-    return "de" if (language or "").lower().startswith("de") else "en"
-
-
-def _date(value: date, lang: str) -> str:
-    months_de = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-                 "November", "Dezember"]  # fmt: skip
-    return f"{value.day}. {months_de[value.month - 1]} {value.year}" if lang == "de" else f"{value:%d %B %Y}"
-
-
 def remedies(authority: Authority, language: str | None) -> str:
     """The Art. 12(4) information: complaint to the supervisory authority and judicial remedy."""
-    if _lang(language) == "de":
+    if language_of(language) == "de":
         return (
             "Sie haben das Recht, sich bei einer Datenschutz-Aufsichtsbehörde zu beschweren (Art. 77 DSGVO). "
             f"Für uns zuständig ist: {authority.name}, {authority.address}, {authority.email}, {authority.web}.\n"
@@ -81,18 +75,20 @@ def completion(
     to: str,
     reference: str,
     language: str | None,
-    message: str,
+    message: str | None,
     download_url: str | None = None,
     valid_until: date | None = None,
 ) -> EmailMessage:
-    """What was done; for access and portability, a link to the file (never an attachment)."""
-    lang = _lang(language)
+    """What was done (``message``, or a default line); for access and portability, a link to the file (never an
+    attachment)."""
+    lang = language_of(language)
+    message = message if message and message.strip() else DEFAULT_COMPLETION[lang]
     if lang == "de":
         text = f"Guten Tag,\n\nIhr Antrag {reference} ist erledigt.\n\n{message.strip()}\n"
         if download_url and valid_until:
             text += (
                 f"\nIhre Datei können Sie hier herunterladen: {download_url}\n"
-                f"Der Link gilt bis zum {_date(valid_until, lang)}. Beim Öffnen senden wir Ihnen einen Code an "
+                f"Der Link gilt bis zum {long_date(valid_until, lang)}. Beim Öffnen senden wir Ihnen einen Code an "
                 "diese Adresse; danach wird die Datei gelöscht, sobald der Link abläuft.\n"
             )
         text += f"\nMit freundlichen Grüßen\n{settings.controller_name}"
@@ -102,7 +98,7 @@ def completion(
         if download_url and valid_until:
             text += (
                 f"\nYou can download your file here: {download_url}\n"
-                f"The link is valid until {_date(valid_until, lang)}. When you open it we email a code to this "
+                f"The link is valid until {long_date(valid_until, lang)}. When you open it we email a code to this "
                 "address; the file is deleted when the link expires.\n"
             )
         text += f"\nKind regards\n{settings.controller_name}"
@@ -120,7 +116,7 @@ def rejection(
     authority: Authority,
 ) -> EmailMessage:
     """The refusal, its reason in plain words, and the Art. 12(4) information."""
-    lang = _lang(language)
+    lang = language_of(language)
     grounds = REASONS_IN_PLAIN_WORDS[lang].get(reason, REASONS_IN_PLAIN_WORDS[lang]["other"])
     extra = f"\n\n{explanation.strip()}" if explanation and explanation.strip() else ""
     if lang == "de":
@@ -140,7 +136,7 @@ def rejection(
 
 def withdrawal(settings: Settings, to: str, reference: str, language: str | None) -> EmailMessage:
     """Confirms that the request was withdrawn and nothing more will be done on it."""
-    if _lang(language) == "de":
+    if language_of(language) == "de":
         text = (
             f"Guten Tag,\n\nIhr Antrag {reference} wurde zurückgenommen; wir bearbeiten ihn nicht weiter. "
             "Sie können jederzeit einen neuen Antrag stellen.\n\n"
@@ -156,7 +152,14 @@ def withdrawal(settings: Settings, to: str, reference: str, language: str | None
 
 
 def withdrawn_by_the_person(settings: Settings, reference: str, rights: str) -> EmailMessage:
-    """Tells the DPO that the person withdrew their request in the chat."""
+    """Tells the DPO, in ``PRIVACYBOT_DPO_LANGUAGE``, that the person withdrew their request in the chat."""
+    if settings.dpo_language == "de":
+        text = (
+            f"Die Person hat den Antrag {reference} ({rights}) im Chat zurückgenommen, nachdem sie die Adresse des "
+            "Tickets mit einem Code bestätigt hatte. Das Ticket ist als zurückgenommen geschlossen; die Person hat "
+            "eine Bestätigung erhalten."
+        )
+        return _message(settings, settings.dpo_email, f"[{reference}] von der Person zurückgenommen", text)
     text = (
         f"The person withdrew request {reference} ({rights}) in the chat, after confirming the address on the "
         "ticket with a code. The ticket is closed as withdrawn and the person was sent a confirmation."
@@ -164,8 +167,18 @@ def withdrawn_by_the_person(settings: Settings, reference: str, rights: str) -> 
     return _message(settings, settings.dpo_email, f"[{reference}] withdrawn by the person", text)
 
 
-def download_code(settings: Settings, to: str, reference: str, code: str, minutes: int) -> EmailMessage:
-    """The one-time code that opens the download of the person's file."""
+def download_code(
+    settings: Settings, to: str, reference: str, code: str, minutes: int, language: str | None = None
+) -> EmailMessage:
+    """The one-time code that opens the download of the person's file, in the ticket's language."""
+    if language_of(language) == "de":
+        text = (
+            f"Guten Tag,\n\nIhr Code zum Herunterladen der Datei zu Ihrem Antrag {reference} lautet: {code}\n\n"
+            f"Bitte geben Sie ihn auf der Download-Seite ein. Er ist {minutes} Minuten gültig.\n\n"
+            "Falls Sie den Download-Link nicht geöffnet haben, können Sie diese E-Mail ignorieren: Ohne den Code "
+            f"wird nichts herausgegeben.\n\n{settings.controller_name}"
+        )
+        return _message(settings, to, f"Ihr Download-Code für den Antrag {reference}", text)
     text = (
         f"Hello,\n\nyour code to download the file for request {reference} is: {code}\n\n"
         f"Enter it on the download page. It is valid for {minutes} minutes.\n\n"

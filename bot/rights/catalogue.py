@@ -11,7 +11,10 @@ from typing import Any
 import yaml
 
 CONTRACT_FILE = Path(__file__).resolve().parent.parent / "data" / "rights.yml"
-CHECKLISTS_FILE = Path(__file__).resolve().parent.parent / "data" / "checklists.yml"
+CHECKLISTS_FILES = {
+    "en": Path(__file__).resolve().parent.parent / "data" / "checklists.yml",
+    "de": Path(__file__).resolve().parent.parent / "data" / "checklists.de.yml",
+}
 INTENT_PREFIX = "request_"
 
 
@@ -140,19 +143,20 @@ def rights_from_intent(intent: str | None) -> list[str]:
     return found
 
 
-@functools.lru_cache(maxsize=1)
-def _checklists() -> dict[str, list[str]]:
-    data: dict[str, list[str]] = yaml.safe_load(CHECKLISTS_FILE.read_text(encoding="utf-8"))
+@functools.lru_cache(maxsize=2)
+def _checklists(language: str) -> dict[str, list[str]]:
+    path = CHECKLISTS_FILES[language]
+    data: dict[str, list[str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
     if set(data) != set(catalogue()):
-        raise RuntimeError("checklists.yml must have one entry per right id")
+        raise RuntimeError(f"{path.name} must have one entry per right id")
     if not all(isinstance(item, str) for items in data.values() for item in items):
-        raise RuntimeError("checklists.yml items must be plain strings (quote items that contain ': ')")
+        raise RuntimeError(f"{path.name} items must be plain strings (quote items that contain ': ')")
     return data
 
 
-def checklist(right_id: str) -> list[str]:
-    """The DPO's next steps for a request under ``right_id``."""
-    return list(_checklists()[right_id])
+def checklist(right_id: str, language: str = "en") -> list[str]:
+    """The DPO's next steps for a request under ``right_id``, in English or German (``language``)."""
+    return list(_checklists(language)[right_id])
 
 
 def rights_label(rights: list[str]) -> str:

@@ -38,7 +38,7 @@ class Ticket(Base):
     outcome = Column(Text)
     request_text = Column(Text)
     data_categories = Column(JSON, nullable=False, default=list)
-    language = Column(String(8), nullable=False, default="en")
+    language = Column(String(8), nullable=False, default="en", server_default="en")
     conversation_id = Column(String(128), index=True)
     idempotency_key = Column(String(128), unique=True)
     anonymised_at = Column(UTCDateTime())

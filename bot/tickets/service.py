@@ -7,6 +7,7 @@ the extension notice, erasing the conversations of a completed erasure) is not d
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from bot.tickets.models import AuditEvent, Ticket
 REQUEST_TEXT_LIMIT = 2000
 TICKET_CHANNELS = ("web", "telegram", "letter", "phone", "email", "in_person", "other")
 MANUAL_TICKET_CHANNELS = TICKET_CHANNELS[2:]
+LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?")  # 'de', 'en', 'de-AT' (at most 8 characters)
 
 
 class TicketNotFound(LookupError):
@@ -50,12 +52,12 @@ class NewRequest:
     subject_match: str | None = None
     request_text: str | None = None
     data_categories: list[str] = field(default_factory=list)
-    language: str = "en"
     conversation_id: str | None = None
     entered_by: str | None = None
     received_at: datetime | None = None
     idempotency_key: str | None = None
     status: Status = Status.open
+    language: str = "en"  # the person's language (ISO 639-1, e.g. 'de'): their emails are written in it
 
     def validate(self) -> None:
         """Refuse incomplete or unknown values with a clear message."""
@@ -66,6 +68,8 @@ class NewRequest:
             raise ValueError(f"channel must be one of {', '.join(TICKET_CHANNELS)}")
         if self.received_at is not None and self.received_at.utcoffset() is None:
             raise ValueError("received_at needs a time zone")
+        if not LANGUAGE_RE.fullmatch(self.language):
+            raise ValueError(f"language must be a language code such as 'en' or 'de'; got {self.language!r}")
 
     def ticket(self, received: datetime, due: date, now: datetime) -> Ticket:
         """The new ticket's row (without its reference, which needs the row's id)."""

@@ -27,6 +27,7 @@ from sqlalchemy import func, select, update
 
 from bot.clock import Clock, system_clock
 from bot.db.sessions import SessionFactory, transaction
+from bot.notify.wording import language_of
 from bot.settings import Settings
 from bot.verification.models import VerificationChallenge
 
@@ -56,12 +57,14 @@ class CheckOutcome(StrEnum):
 
 @dataclass(frozen=True)
 class SendResult:
-    """What happened when a code was requested; ``code`` only when one must be emailed now."""
+    """What happened when a code was requested; ``code`` only when one must be emailed now, in ``language``
+    (the person's: 'de' or 'en', for :func:`bot.notify.compose.verification_code`)."""
 
     outcome: SendOutcome
     code: str | None = None
     wait_seconds: int = 0
     challenge_id: int | None = None
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -111,8 +114,9 @@ class Verifier:
         """Keyed hash of a normalised address (for per-address limits; the address is not stored)."""
         return self._digest(self.current_key_id, "email", email.lower())
 
-    def start(self, sender_id: str, email: str, now: datetime | None = None) -> SendResult:
-        """Issue a new code for ``email`` in this conversation, unless a limit says no."""
+    def start(self, sender_id: str, email: str, now: datetime | None = None, *, language: str = "en") -> SendResult:
+        """Issue a new code for ``email`` in this conversation, unless a limit says no; the code email is to be
+        written in the person's ``language`` (German for 'de', 'de-AT', ...; English otherwise)."""
         now = now or self.clock()
         conv = conversation_key(sender_id)
         address = self.address_hash(email)
@@ -164,7 +168,7 @@ class Verifier:
             session.add(challenge)
             session.flush()
             challenge.code_hash = self._digest(self.current_key_id, f"code:{challenge.id}", code)
-            return SendResult(SendOutcome.sent, code=code, challenge_id=challenge.id)
+            return SendResult(SendOutcome.sent, code=code, challenge_id=challenge.id, language=language_of(language))
 
     def check(self, sender_id: str, code: str, now: datetime | None = None) -> CheckResult:
         """Check a code attempt against the conversation's latest challenge."""

@@ -3,6 +3,9 @@
  *
  *   <script>window.PrivacyBotConfig = { serverUrl: "https://bot.example.com", title: "Privacy assistant",
  *     primaryColor: "#1d4ed8", language: "en", privacyNoticeUrl: "/privacy" };</script>
+ *
+ * language: "en" (default) or "de" for German fixed texts; it is sent with every message as
+ * metadata.language, so the assistant answers in that language.
  *   <script src="https://bot.example.com/widget/widget.js" defer></script>
  *
  * Talks to the Rasa REST channel (/webhooks/rest/webhook). Everything it shows is set with textContent
@@ -27,7 +30,6 @@
       primaryColor: "#1d4ed8",
       language: "en",
       privacyNoticeUrl: "",
-      greeting: "hello",
       retrySeconds: 60,
     },
     window.PrivacyBotConfig || {}
@@ -46,9 +48,35 @@
       notSent: "Sorry, the assistant can't be reached right now, so your message was not sent. It is back in the box below: please send it again in a moment.",
       tooLong: "That message is too long; please keep it under 2000 characters.",
       slowDown: "You're sending messages faster than I can read them. Please wait a few seconds and send it again.",
+      you: "You: ",
+      assistant: "Assistant: ",
+      messages: " messages",
+      replies: "Suggested replies",
+      greeting: "hello",
+    },
+    de: {
+      open: "Chat mit dem Datenschutz-Assistenten öffnen",
+      close: "Chat schließen",
+      input: "Ihre Nachricht",
+      send: "Senden",
+      typing: "Der Assistent schreibt",
+      connecting: "Verbindung zum Assistenten wird hergestellt",
+      notice: "Dieser Chat sendet Ihre Eingaben an unseren Assistenten, damit er Ihnen antworten kann. ",
+      noticeLink: "Wie wir Ihre Daten verarbeiten",
+      error: "Entschuldigung, der Assistent ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.",
+      notSent: "Entschuldigung, der Assistent ist gerade nicht erreichbar, daher wurde Ihre Nachricht nicht gesendet. Sie steht wieder im Eingabefeld: Bitte senden Sie sie gleich noch einmal.",
+      tooLong: "Diese Nachricht ist zu lang; bitte bleiben Sie unter 2000 Zeichen.",
+      slowDown: "Sie senden Nachrichten schneller, als ich sie lesen kann. Bitte warten Sie ein paar Sekunden und senden Sie sie dann noch einmal.",
+      you: "Sie: ",
+      assistant: "Assistent: ",
+      messages: " – Nachrichten",
+      replies: "Antwortvorschläge",
+      greeting: "hallo",
     },
   };
-  var t = TEXT[cfg.language] || TEXT.en;
+  var language = /^[A-Za-z_-]{1,16}$/.test(String(cfg.language)) ? String(cfg.language) : "en";
+  var t = TEXT[language.slice(0, 2).toLowerCase()] || TEXT.en;
+  var greeting = cfg.greeting || t.greeting;
   var MAX_LENGTH = 2000;
   var store = window.sessionStorage;
   var KEY = "privacybot:";
@@ -130,7 +158,7 @@
       ".pb-open .pb-launcher{display:none}}",
   });
 
-  var root = el("div", { class: "privacybot", style: "--pb-color:" + cfg.primaryColor });
+  var root = el("div", { class: "privacybot", lang: language, style: "--pb-color:" + cfg.primaryColor });
   var launcher = el("button", { class: "pb-launcher", type: "button", "aria-label": t.open, "aria-expanded": "false", "aria-controls": "pb-panel" });
   var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   svg.setAttribute("viewBox", "0 0 24 24");
@@ -144,7 +172,7 @@
   launcher.appendChild(svg);
   var titleId = "pb-title";
   var closeBtn = el("button", { type: "button", "aria-label": t.close, text: "×" });
-  var log = el("div", { class: "pb-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": cfg.title + " messages", tabindex: "0" });
+  var log = el("div", { class: "pb-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": cfg.title + t.messages, tabindex: "0" });
   var typing = el("div", { class: "pb-typing", role: "status", hidden: "", text: t.typing + "…" });
   var inputId = "pb-input";
   var input = el("textarea", { id: inputId, rows: "1", maxlength: String(MAX_LENGTH), autocomplete: "off" });
@@ -168,7 +196,7 @@
 
   function addMessage(who, text, record) {
     var bubble = el("div", { class: "pb-msg " + (who === "user" ? "pb-user" : "pb-bot") });
-    bubble.appendChild(el("span", { class: "pb-visually-hidden", text: who === "user" ? "You: " : "Assistant: " }));
+    bubble.appendChild(el("span", { class: "pb-visually-hidden", text: who === "user" ? t.you : t.assistant }));
     bubble.appendChild(richText(text));
     log.insertBefore(bubble, typing);
     log.scrollTop = log.scrollHeight;
@@ -177,7 +205,7 @@
   }
 
   function addButtons(buttons) {
-    var box = el("div", { class: "pb-replies", role: "group", "aria-label": "Suggested replies" });
+    var box = el("div", { class: "pb-replies", role: "group", "aria-label": t.replies });
     buttons.forEach(function (b) {
       var button = el("button", { type: "button", text: b.title });
       button.addEventListener("click", function () {
@@ -224,7 +252,7 @@
     return fetch(cfg.serverUrl.replace(/\/$/, "") + "/webhooks/rest/webhook", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: sessionId(), message: message }),
+      body: JSON.stringify({ sender: sessionId(), message: message, metadata: { language: language } }),
     }).then(
       function (r) {
         if (r.status === 502 || r.status === 503) return { kind: "unreachable" };
@@ -298,7 +326,7 @@
     launcher.setAttribute("aria-expanded", "true");
     store.setItem(KEY + "open", "1");
     input.focus();
-    if (!transcript().length && !log.querySelector(".pb-msg")) send(cfg.greeting, null);
+    if (!transcript().length && !log.querySelector(".pb-msg")) send(greeting, null);
   }
 
   function close() {

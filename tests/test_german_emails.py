@@ -294,3 +294,32 @@ def test_tickets_new_takes_the_language_and_show_prints_it(
         env=env,
     )
     assert refused.exit_code != 0 and "'fr' is not one of 'en', 'de'" in refused.output
+
+
+def test_a_german_completion_with_a_file_and_its_download_code(
+    db_url: str, settings_for: Callable[..., Settings]
+) -> None:
+    """Through the console's code path: the German completion with its link, then the download code (file
+    outbox), both in German; the code opens the file."""
+    from bot.console.downloads import Downloads
+    from bot.console.outcomes import change_status
+    from bot.console.uploads import Upload
+
+    service = register(settings_for, db_url)
+    ticket = service.file(request(rights=["access"]))
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    upload = Upload("kopie.pdf", b"%PDF-1.4\n% Ihre Daten\n")
+    changed = change_status(
+        service.settings, service, str(ticket.reference), "completed", "dpo", upload=upload, now=now
+    )
+    assert changed.download_url
+    completed = text(queued(service)["answer_completed"])
+    assert "Wir haben Ihr Anliegen erledigt." in completed and "Der Link gilt bis zum 8. Dezember 2026." in completed
+    token = changed.download_url.rsplit("/", 1)[1]
+    downloads = Downloads(service.settings, service.factory)
+    assert downloads.send_code(token, now) is not None
+    [mail] = list(service.settings.outbox_dir.glob("*.eml"))
+    message = message_from_bytes(mail.read_bytes(), policy=policy.default)
+    assert message["Subject"] == f"Ihr Download-Code für den Antrag {ticket.reference}"
+    match = re.search(r"lautet: (\d{6})", text(message))  # type: ignore[arg-type]
+    assert match and downloads.open(token, match.group(1), now) is not None

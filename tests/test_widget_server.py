@@ -28,3 +28,21 @@ def test_the_widget_server_logs_no_requests(
     assert missing.status_code == 404
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")  # BaseHTTPRequestHandler would write each request line with the address
+
+
+def test_the_demo_page_and_its_configuration_in_german(settings_for: Callable[..., Settings]) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(settings_for()))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        german = requests.get(f"{base}/?lang=de", timeout=10)
+        config = requests.get(f"{base}/config.js?lang=de", timeout=10).text
+        english = requests.get(f"{base}/config.js", timeout=10).text
+        unknown = requests.get(f"{base}/?lang=fr", timeout=10)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert '<html lang="de">' in german.text and "/config.js?lang=de" in german.text
+    assert '"language": "de"' in config and '"title": "Datenschutz-Assistent der aiconix.ai GmbH"' in config
+    assert '"language": "en"' in english and "privacy assistant" in english
+    assert unknown.status_code == 200 and '<html lang="en">' in unknown.text  # other languages: the English page

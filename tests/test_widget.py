@@ -407,6 +407,7 @@ def test_the_german_widget_shows_german_texts_and_tells_the_assistant(
     expect(log.locator(".pb-bot").first).to_be_visible(timeout=30_000)  # the greeting was answered
     expect(page.locator(".pb-typing")).to_be_hidden(timeout=30_000)
     box = page.get_by_label("Ihre Nachricht")
+    expect(box).to_have_attribute("placeholder", "Ihre Nachricht …")
     box.fill("Ich möchte meine Daten löschen lassen.")
     box.press("Enter")
     expect(log.locator(".pb-user")).to_have_text("Sie: Ich möchte meine Daten löschen lassen.")

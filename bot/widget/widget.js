@@ -175,7 +175,7 @@
   var log = el("div", { class: "pb-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": cfg.title + t.messages, tabindex: "0" });
   var typing = el("div", { class: "pb-typing", role: "status", hidden: "", text: t.typing + "…" });
   var inputId = "pb-input";
-  var input = el("textarea", { id: inputId, rows: "1", maxlength: String(MAX_LENGTH), autocomplete: "off" });
+  var input = el("textarea", { id: inputId, rows: "1", maxlength: String(MAX_LENGTH), autocomplete: "off", placeholder: t.input + " …" });
   var label = el("label", { for: inputId, class: "pb-visually-hidden", text: t.input });
   var sendBtn = el("button", { type: "submit", text: t.send });
   var form = el("form", { class: "pb-form" }, [label, input, sendBtn]);

@@ -14,7 +14,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.limits import Gate
-from bot.channels.rest import RestInput
+from bot.channels.rest import RestInput, channel_language
 
 BRIDGE_TOKEN_HEADER = "X-Privacybot-Bridge-Token"
 INTERNAL_BRIDGE_INTENTS = ("phone_verified",)
@@ -42,9 +42,10 @@ class TelegramBridgeInput(RestInput):
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
         body = request.json or {}
+        found = channel_language(body) or {}  # Telegram's language_code, sent as metadata.language
         if body.get("internal") is True and isinstance(body.get("metadata"), dict):
-            return {k: str(v) for k, v in body["metadata"].items() if k in ("verified_phone", "telegram_user_id")}
-        return None
+            found |= {k: str(v) for k, v in body["metadata"].items() if k in ("verified_phone", "telegram_user_id")}
+        return found or None
 
     def refuse(self, request: Request, gate: Gate) -> HTTPResponse | None:
         """Only the bridge, with its token, may post; then the usual admission checks."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.core.channels.rest import RestInput as RasaRestInput
@@ -11,6 +12,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels.limits import Gate
 from bot.verification.screening import Screening
+
+LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?")
 
 
 def client_address(request: Request) -> str:
@@ -22,11 +25,21 @@ def client_address(request: Request) -> str:
     return peer
 
 
+def channel_language(body: dict[str, Any]) -> dict[str, str] | None:
+    """``{"language": …}`` from a request's ``metadata`` (a short language code such as "de" or "en-GB"), or None."""
+    metadata = body.get("metadata")
+    code = metadata.get("language") if isinstance(metadata, dict) else None
+    if isinstance(code, str) and LANGUAGE_CODE.fullmatch(code):
+        return {"language": code}
+    return None
+
+
 class RestInput(RasaRestInput):
     """Rasa's REST channel; every message passes through :meth:`bot.verification.screening.Screening.screen`.
 
     Before that, a request must pass the channel's :class:`Gate`: a JSON object with a sender and a
     message of bounded size, within the per-sender and per-client message rates (413/400/429 otherwise).
+    Of the metadata a client sends, only a language code reaches the conversation (:func:`channel_language`).
     """
 
     @classmethod
@@ -39,6 +52,10 @@ class RestInput(RasaRestInput):
         assert self.screening is not None
         body = req.json or {}
         return self.screening.screen(str(body.get("sender") or ""), body.get("message"))
+
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
+        """Of the client's metadata, only the visitor's language setting (the widget's ``language``)."""
+        return channel_language(request.json or {})
 
     def refuse(self, request: Request, gate: Gate) -> HTTPResponse | None:
         """The refusal of a POST that may not reach the assistant, or None."""

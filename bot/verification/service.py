@@ -111,8 +111,11 @@ class Verifier:
         """Keyed hash of a normalised address (for per-address limits; the address is not stored)."""
         return self._digest(self.current_key_id, "email", email.lower())
 
-    def start(self, sender_id: str, email: str, now: datetime | None = None) -> SendResult:
-        """Issue a new code for ``email`` in this conversation, unless a limit says no."""
+    def start(self, sender_id: str, email: str, now: datetime | None = None, *, language: str = "en") -> SendResult:
+        """Issue a new code for ``email`` in this conversation, unless a limit says no.
+
+        ``language`` is the conversation's (the code email's language).
+        """
         now = now or self.clock()
         conv = conversation_key(sender_id)
         address = self.address_hash(email)

@@ -14,6 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.channels.rest import channel_language
 from bot.runtime.language import EXTRACTOR, language_of, with_language, wrap
 from bot.settings import PROJECT_ROOT
 
@@ -110,3 +111,10 @@ def test_the_domain_fills_the_slot_from_the_entity_and_it_steers_nothing(domain:
         UserUttered("x", {"name": "greet"}, [entity])  # type: ignore[arg-type]
     )
     assert not domain.slots[[s.name for s in domain.slots].index("language")].influence_conversation
+
+
+def test_of_a_clients_metadata_only_a_language_code_reaches_the_conversation() -> None:
+    assert channel_language({"metadata": {"language": "de", "verified_phone": "+491701234567"}}) == {"language": "de"}
+    assert channel_language({"metadata": {"language": "en-GB"}}) == {"language": "en-GB"}
+    for body in ({}, {"metadata": None}, {"metadata": {"language": 7}}, {"metadata": {"language": "x" * 40}}):
+        assert channel_language(body) is None

@@ -35,7 +35,7 @@ def examples(retriever: Retriever, questions: list[EvalQuestion], lang: str = "e
     found = []
     for q in questions:
         terms = retriever.terms(q.text, lang)
-        if q.sections and terms:
+        if q.sections and terms and all(s in index for s in q.sections):  # not questions about this chat
             matrix, _, _ = retriever.signals(q.text, terms, lang)
             found.append((matrix, [index[s] for s in q.sections]))
     return found

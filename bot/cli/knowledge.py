@@ -70,7 +70,9 @@ def kb_fit_weights(question_set: str, folds: int) -> None:
     from bot.devtools.kb_fit import fit, top1
     from bot.kb.retrieve import SIGNALS, WEIGHTS, WEIGHTS_DE, default_retriever
 
-    lang, name, shipped_weights = ("de", "WEIGHTS_DE", WEIGHTS_DE) if question_set == "kb-de-dev" else ("en", "WEIGHTS", WEIGHTS)
+    lang, name, shipped_weights = (
+        ("de", "WEIGHTS_DE", WEIGHTS_DE) if question_set == "kb-de-dev" else ("en", "WEIGHTS", WEIGHTS)
+    )
     retriever = default_retriever()
     questions = load_questions(QUESTION_SETS[question_set])
     result = fit(retriever, questions, folds=folds, lang=lang)

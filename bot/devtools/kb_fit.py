@@ -64,9 +64,7 @@ def top1(weights: NDArray[np.float64], data: list[Example]) -> float:
     return sum(int(np.argmax(m @ weights)) in right for m, right in data) / max(len(data), 1)
 
 
-def fit(
-    retriever: Retriever, questions: list[EvalQuestion], folds: int = 5, seed: int = 0, lang: str = "en"
-) -> Fit:
+def fit(retriever: Retriever, questions: list[EvalQuestion], folds: int = 5, seed: int = 0, lang: str = "en") -> Fit:
     """Weights fitted on all ``questions`` (in ``lang``), with ``folds``-fold cross-validated top-1 accuracy."""
     data = examples(retriever, questions, lang)
     order = np.random.default_rng(seed).permutation(len(data))

@@ -28,7 +28,7 @@ LETTERED_RE = re.compile(r"^([A-Z])[.)]\s+(\S.*)$")
 FUSED_SPLIT_RE = re.compile(r"\s(?=(?:The|We|Our|You|This|These)\s)")
 LANGUAGE_NOTE_RE = re.compile(
     r"\b(legally binding|shall prevail|prevails|takes precedence|rechtsverbindlich|ma(ß|ss)geblich)\b.*"
-    r"|.*\b(version|fassung)\b.*\b(binding|verbindlich)\b",
+    r"|.*\b(version|fassung)\b.*\b(binding|verbindlich)\b|\bverbindlich\b.*\bfassung\b",
     re.I,
 )
 ABBREVIATIONS = (
@@ -315,7 +315,9 @@ def build(path: Path, language: str = "en") -> KnowledgeBase:
     for h in pending:
         _new_section(h, last_number, sections)
     if language_note is not None:
-        note = _new_section(_Heading(None, "Sprachfassungen" if language == "de" else "Language versions"), None, sections)
+        note = _new_section(
+            _Heading(None, "Sprachfassungen" if language == "de" else "Language versions"), None, sections
+        )
         note.role = "language_versions"
         _append(note, "para", language_note.text)
 

@@ -185,9 +185,13 @@ def _items(kb: KnowledgeBase, topic: str, lang: str = "en") -> list[tuple[str, l
     items = [(f"{section.title}: {text}", [section]) for text, section in found]
     if via_providers:
         names = "; ".join(s.title for s in via_providers)
-        embedded = wording.EMBEDDED_DE.format(names=names) if lang == "de" else (
-            f"Embedded services ({names}): their providers receive data such as your IP address directly from "
-            "your browser"
+        embedded = (
+            wording.EMBEDDED_DE.format(names=names)
+            if lang == "de"
+            else (
+                f"Embedded services ({names}): their providers receive data such as your IP address directly from "
+                "your browser"
+            )
         )
         items.append((embedded, via_providers))
     return items

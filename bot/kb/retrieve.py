@@ -128,9 +128,7 @@ class Retriever:
             (i, analyse(gloss(q))) for i, s in enumerate(kb.sections) for q in german.get(s.id, [])
         ]
         self.example_index = BM25Okapi([d or ["\0"] for _, d in self.examples]) if self.examples else None
-        self.example_index_de = (
-            BM25Okapi([d or ["\0"] for _, d in self.examples_de]) if self.examples_de else None
-        )
+        self.example_index_de = BM25Okapi([d or ["\0"] for _, d in self.examples_de]) if self.examples_de else None
         self.section_terms = [set(d) for d in section_docs]
         for i, doc in self.examples:
             self.section_terms[i].update(doc)
@@ -206,8 +204,8 @@ class Retriever:
         for t in set(terms):
             if self.word_concepts.get(t, frozenset()) & tags:
                 continue  # a #concept tag of the question stands for it
-            unknown = self.unknown_idf * (UNKNOWN_GERMAN if lang == "de" else rarity(t.lstrip("#")))
-            w = idf[t] if t in idf else unknown
+            rare = UNKNOWN_GERMAN if lang == "de" else None
+            w = idf[t] if t in idf else self.unknown_idf * (rare or rarity(t.lstrip("#")))
             total += w
             if t in present:
                 found += w
@@ -227,7 +225,9 @@ class SemanticIndex:
         self.is_example = position >= len(owners) - german - examples  # ... after the English ones
         self.vectors = vectors
         self.sections = sections
-        self.example_rows = {lang: self._rows(self.is_example & (~self.is_german | (lang == "de"))) for lang in ("en", "de")}
+        self.example_rows = {
+            lang: self._rows(self.is_example & (~self.is_german | (lang == "de"))) for lang in ("en", "de")
+        }
 
     def _rows(self, mask: Any) -> list[tuple[int, Any]]:
         rows = np.flatnonzero(mask)

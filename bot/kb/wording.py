@@ -82,10 +82,13 @@ def quote_intro(section: Section, lang: str, notice_lang: str, binding_url: str 
     deutsche Fassung: <URL>):")."""
     if lang != GERMAN or notice_lang == GERMAN:
         return text(lang, "says")
-    binding = f"verbindlich ist die deutsche Fassung: {binding_url}" if binding_url else (
-        "verbindlich ist die deutsche Fassung"
+    binding = (
+        f"verbindlich ist die deutsche Fassung: {binding_url}"
+        if binding_url
+        else ("verbindlich ist die deutsche Fassung")
     )
     return f"Aus {section_label(section, GERMAN)} unserer Datenschutzerklärung (englische Fassung; {binding}):"
+
 
 # Overview answers in German (the English ones are in bot.kb.overview).
 OVERVIEW_INTROS_DE = {
@@ -99,7 +102,9 @@ OVERVIEW_INTROS_DE = {
 }
 OVERVIEW_OUTRO_DE = "Fragen Sie mich zu jedem Punkt nach dem genauen Wortlaut."
 RIGHTS_OUTRO_DE = "Fragen Sie mich zu jedem davon, oder sagen Sie mir, welchen Antrag Sie stellen möchten."
-HELD_DE = "Was wir über Sie persönlich speichern, erhalten Sie als Kopie mit Ihrem Auskunftsrecht ({access}). Allgemein:"
+HELD_DE = (
+    "Was wir über Sie persönlich speichern, erhalten Sie als Kopie mit Ihrem Auskunftsrecht ({access}). Allgemein:"
+)
 CATEGORY_LABELS_DE = {
     "ip_address": "IP-Adresse", "cookies": "Cookies", "browser_and_os": "Browser und Betriebssystem",
     "access_time": "Datum und Uhrzeit des Zugriffs", "referrer_url": "Referrer-URL", "email_address": "E-Mail-Adresse",
@@ -118,4 +123,6 @@ RIGHT_NAMES_DE = {
     "automated_decision": "Recht, keiner automatisierten Entscheidung unterworfen zu werden (Art. 22 DSGVO)",
     "complaint": "Recht auf Beschwerde bei einer Aufsichtsbehörde (Art. 77 DSGVO)",
 }  # fmt: skip
-EMBEDDED_DE = "Eingebettete Dienste ({names}): deren Anbieter erhalten Daten wie Ihre IP-Adresse direkt von Ihrem Browser"
+EMBEDDED_DE = (
+    "Eingebettete Dienste ({names}): deren Anbieter erhalten Daten wie Ihre IP-Adresse direkt von Ihrem Browser"
+)

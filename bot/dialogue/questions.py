@@ -30,8 +30,14 @@ OFFER_TITLES_DE = {
 
 
 def warm_up() -> None:
-    """Load the knowledge base and the sentence encoder in the background (while the server starts)."""
-    threading.Thread(target=default_retriever, name="warm-kb", daemon=True).start()
+    """Load the knowledge base, the sentence encoder, the German glossary and lemma table and the language
+    profiles in the background (while the server starts)."""
+    threading.Thread(target=_warm, name="warm-kb", daemon=True).start()
+
+
+def _warm() -> None:
+    default_retriever()
+    answer("Wie lange speichert ihr meine Daten?")
 
 
 def question_buttons(answer: Answer, lang: str = "en") -> list[dict[str, str]]:

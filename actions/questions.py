@@ -21,6 +21,7 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        text, buttons = reply_to_question(tracker.latest_message.get("text") or "")
+        language = tracker.get_slot("language")  # None until the conversation's language is known
+        text, buttons = reply_to_question(tracker.latest_message.get("text") or "", lang=language)
         dispatcher.utter_message(text=text, buttons=buttons)
         return []

@@ -10,8 +10,10 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.language import reply_language
 from actions.status import answer_verified
 from bot.dialogue import replies, request_flow, status_flow
+from bot.dialogue.texts import say
 from bot.dialogue.wiring import services
 
 REQUEST_SLOTS = (
@@ -42,16 +44,18 @@ class ActionRestateRequest(Action):
         return "action_restate_request"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        message = tracker.latest_message
+        message, lang = tracker.latest_message, reply_language(tracker)
         rights = request_flow.rights_of((message.get("intent") or {}).get("name"))
         if not rights:  # resuming after a question: restate what is pending
             pending = _rights(tracker)
             if pending:
-                dispatcher.utter_message(text=replies.restate(pending), buttons=replies.confirmation_buttons())
+                dispatcher.utter_message(
+                    text=replies.restate(pending, lang), buttons=replies.confirmation_buttons(lang)
+                )
                 return []
             dispatcher.utter_message(response="utter_ask_which_right")
             return []
-        dispatcher.utter_message(text=replies.restate(rights), buttons=replies.confirmation_buttons())
+        dispatcher.utter_message(text=replies.restate(rights, lang), buttons=replies.confirmation_buttons(lang))
         return [
             SlotSet("requested_rights", rights),
             SlotSet("data_categories", replies.data_categories(message.get("entities") or [])),
@@ -67,10 +71,12 @@ class ActionAskRequesterEmail(Action):
         return "action_ask_requester_email"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=request_flow.ask_email(_rights(tracker)))
+        lang = reply_language(tracker)
+        dispatcher.utter_message(text=request_flow.ask_email(_rights(tracker), lang))
         telegram = (tracker.get_latest_input_channel() or "").startswith("telegram")
         if telegram and not tracker.get_slot("requester_phone"):
-            dispatcher.utter_message(json_message={"telegram_contact_request": request_flow.CONTACT_OFFER})
+            offer = say("contact_offer", lang)
+            dispatcher.utter_message(json_message={"telegram_contact_request": offer})
         return []
 
 
@@ -83,12 +89,13 @@ class ValidateIdentityForm(FormValidationAction):
     async def validate_requester_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        address, problem = request_flow.read_address(tracker.latest_message.get("text") or str(value or ""))
+        lang = reply_language(tracker)
+        address, problem = request_flow.read_address(tracker.latest_message.get("text") or str(value or ""), lang)
         if address is None:
             dispatcher.utter_message(text=problem)
             return {"requester_email": None}
         if request_flow.needs_code(_rights(tracker)):
-            sent = request_flow.send_code(services(), tracker.sender_id, address)
+            sent = request_flow.send_code(services(), tracker.sender_id, address, lang)
             dispatcher.utter_message(text=sent.message)
             if not sent.sent:
                 return {"requester_email": None}
@@ -104,10 +111,10 @@ class ActionIdentitySubmitted(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if tracker.get_slot("verification_state") == "awaiting_confirmation":
-            email = tracker.get_slot("requester_email")
+            email, lang = tracker.get_slot("requester_email"), reply_language(tracker)
             dispatcher.utter_message(
-                text=request_flow.confirm_address(email),
-                buttons=replies.confirmation_buttons(),
+                text=request_flow.confirm_address(email, lang),
+                buttons=replies.confirmation_buttons(lang),
             )
         return []
 
@@ -130,14 +137,15 @@ class ActionFileTicket(Action):
         return "action_file_ticket"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        rights = _rights(tracker)
+        rights, lang = _rights(tracker), reply_language(tracker)
         reference, email = tracker.get_slot("status_reference"), tracker.get_slot("requester_email")
         svc = services()
         for_request = bool(rights and email and request_flow.code_confirmed(svc, tracker.sender_id, email))
         if reference and not for_request and status_flow.confirmed(svc, tracker.sender_id, reference):
-            return answer_verified(dispatcher, reference, tracker.get_slot("status_wish"))  # a status question's code
+            wish = tracker.get_slot("status_wish")
+            return answer_verified(dispatcher, reference, wish, lang)  # a status question's code
         if not rights:
-            dispatcher.utter_message(text=request_flow.code_feedback("code_not_expected", None))
+            dispatcher.utter_message(text=request_flow.code_feedback("code_not_expected", None, lang))
             return []
         ticket = request_flow.file_request(
             svc,
@@ -150,11 +158,12 @@ class ActionFileTicket(Action):
             data_categories=tracker.get_slot("data_categories"),
             phone=tracker.get_slot("requester_phone"),
             telegram_user_id=tracker.get_slot("requester_telegram_id"),
+            language=lang,
         )
         if ticket is None:
-            dispatcher.utter_message(text=request_flow.NOT_VERIFIED)
+            dispatcher.utter_message(text=say("not_verified", lang))
             return []
-        dispatcher.utter_message(text=request_flow.filed_message(ticket))
+        dispatcher.utter_message(text=request_flow.filed_message(ticket, lang))
         return clear_request()
 
 
@@ -166,9 +175,10 @@ class ActionCodeFeedback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        left = next(tracker.get_latest_entity_values("attempts_left"), None)
-        buttons = [request_flow.RESEND_BUTTON] if intent == "code_expired" else []
-        dispatcher.utter_message(text=request_flow.code_feedback(intent, int(left) if left else None), buttons=buttons)
+        left, lang = next(tracker.get_latest_entity_values("attempts_left"), None), reply_language(tracker)
+        buttons = [request_flow.resend_button(lang)] if intent == "code_expired" else []
+        text = request_flow.code_feedback(intent, int(left) if left else None, lang)
+        dispatcher.utter_message(text=text, buttons=buttons)
         return clear_request() if intent == "code_locked" else []
 
 
@@ -179,11 +189,11 @@ class ActionResendCode(Action):
         return "action_resend_code"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        email = tracker.get_slot("requester_email")
+        email, lang = tracker.get_slot("requester_email"), reply_language(tracker)
         if not email or tracker.get_slot("verification_state") != "code_sent":
-            dispatcher.utter_message(text=request_flow.code_feedback("code_not_expected", None))
+            dispatcher.utter_message(text=request_flow.code_feedback("code_not_expected", None, lang))
             return []
-        dispatcher.utter_message(text=request_flow.send_code(services(), tracker.sender_id, email).message)
+        dispatcher.utter_message(text=request_flow.send_code(services(), tracker.sender_id, email, lang).message)
         return []
 
 
@@ -197,7 +207,10 @@ class ActionComplaintInfo(Action):
         message = tracker.latest_message
         request_id = f"complaint-{message.get('message_id') or uuid.uuid4().hex}"
         input_channel = tracker.get_latest_input_channel()
-        text = request_flow.complaint(services(), tracker.sender_id, input_channel, request_id, message.get("text"))
+        lang = reply_language(tracker)
+        text = request_flow.complaint(
+            services(), tracker.sender_id, input_channel, request_id, message.get("text"), lang
+        )
         dispatcher.utter_message(text=text)
         return clear_request()
 
@@ -213,7 +226,7 @@ class ActionPhoneVerified(Action):
         phone, user_id = metadata.get("verified_phone"), metadata.get("telegram_user_id")
         if not phone:
             return []
-        dispatcher.utter_message(text=request_flow.PHONE_CONFIRMED)
+        dispatcher.utter_message(text=say("phone_confirmed", reply_language(tracker)))
         return [SlotSet("requester_phone", phone), SlotSet("requester_telegram_id", user_id)]
 
 

@@ -127,6 +127,7 @@ class Settings(BaseSettings):
     controller_timezone: str = "Europe/Berlin"
     controller_country: str = "DE"
     controller_region: str = "HH"
+    notice_url_de: str = ""  # the binding German privacy notice, linked from German answers quoting the English one
 
     log_level: str = "INFO"
 

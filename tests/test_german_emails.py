@@ -111,7 +111,7 @@ def test_the_dpo_can_have_german_emails(db_url: str, settings_for: Callable[...,
     dpo = queued(service)["dpo_new_ticket"]
     assert str(dpo["Subject"]) == (
         f"[{ticket.reference}] Recht auf Löschung („Recht auf Vergessenwerden“) (Art. 17 DSGVO), "
-        "Recht auf Auskunft (Art. 15 DSGVO) — Frist 21.12.2026"
+        "Auskunftsrecht (Art. 15 DSGVO) — Frist 21.12.2026"
     )
     body = text(dpo)
     assert "Ein neuer Antrag einer betroffenen Person ist eingegangen." in body

@@ -16,6 +16,7 @@ from email.message import EmailMessage
 import pytest
 
 from bot.dialogue import request_flow
+from bot.dialogue.texts import say
 from bot.dialogue.wiring import Services
 from bot.runtime.local_stack import free_port
 from bot.runtime.wiring import dialogue_services, prepare
@@ -67,7 +68,7 @@ def test_a_refused_code_email_is_reported_and_its_code_is_dead(configure: Config
     screen = Screening(svc.verifier).screen
     smtp.refuse.add("jane@example.com")
     failed = request_flow.send_code(svc, "chat-1", "jane@example.com")
-    assert (failed.sent, failed.message) == (False, request_flow.SEND_FAILED)
+    assert (failed.sent, failed.message) == (False, say("code_send_failed", "en"))
     assert "no code is on its way" in failed.message
     [refused] = smtp.refused
     dead = code_in(refused)
@@ -89,11 +90,11 @@ def test_a_closed_mail_port_is_reported_without_naming_the_address(
     svc = configure(free_port())  # nobody listens there
     with caplog.at_level(logging.WARNING, logger="bot.dialogue.request_flow"):
         failed = request_flow.send_code(svc, "chat-2", "jane@example.com")
-    assert (failed.sent, failed.message) == (False, request_flow.SEND_FAILED)
+    assert (failed.sent, failed.message) == (False, say("code_send_failed", "en"))
     assert "verification code not sent: ConnectionRefusedError" in caplog.text
     assert "jane" not in caplog.text
     again = request_flow.send_code(svc, "chat-2", "jane@example.com")  # no cooldown claims a code was sent
-    assert again.message == request_flow.SEND_FAILED
+    assert again.message == say("code_send_failed", "en")
 
 
 def test_a_code_verified_for_one_address_cannot_file_for_another(configure: Configure, smtp: Mailbox) -> None:

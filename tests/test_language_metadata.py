@@ -4,13 +4,15 @@ and pass only it (a short code) to Rasa, where it is stored with the message (``
 from __future__ import annotations
 
 import json
+import re
+import uuid
 
 import pytest
 import requests
 
 from bot.channels.bridge import BRIDGE_TOKEN_HEADER
 from bot.channels.limits import parse_message_body
-from tests.conftest import Servers
+from tests.conftest import Mailbox, Servers
 from tests.test_bridge_channel import bridge_url, events, sender
 
 RASAS_OWN = ("model_id", "assistant_id")  # Rasa adds these to every event's metadata
@@ -72,3 +74,32 @@ def test_the_bridge_passes_the_telegram_language_with_every_message(servers: Ser
         {"language": "de"},
         {"language": "de", "verified_phone": "+4940123456", "telegram_user_id": "4242"},
     ]
+
+
+@pytest.mark.servers
+def test_a_german_request_over_rest_gets_german_emails_and_the_dpo_learns_the_language(
+    servers: Servers, mailbox: Mailbox
+) -> None:
+    """The widget's language setting, through the identity check (code email over SMTP) to the ticket's emails."""
+    who, email = f"web-{sender()}", f"erika-{uuid.uuid4().hex[:8]}@example.com"
+
+    def say(text: str) -> str:
+        body = {"sender": who, "message": text, "metadata": {"language": "de"}}
+        reply = requests.post(servers.webhook, json=body, timeout=60)
+        reply.raise_for_status()
+        return "\n".join(m.get("text", "") for m in reply.json())
+
+    assert "(Art. 17 DSGVO)" in say("Bitte löschen Sie meine Daten")
+    say("ja")
+    say(email)
+    [code_email] = mailbox.wait_for(email, "Bestätigungscode")
+    code = re.search(r"Ihr Bestätigungscode lautet: (\d{6})", code_email.get_body(("plain",)).get_content())
+    assert code, code_email
+    filed = say(f"Der Code lautet {code.group(1)}")
+    reference = re.search(r"DSR-\d{4}-\d{6}", filed)
+    assert reference, filed
+    [receipt] = mailbox.wait_for(email, "ist eingegangen")
+    assert receipt["Subject"] == f"Ihr Datenschutz-Antrag {reference.group(0)} ist eingegangen"
+    assert "Sie möchten, dass wir Ihre personenbezogenen Daten löschen." in receipt.get_body(("plain",)).get_content()
+    [dpo] = mailbox.wait_for("dpo@example.org", reference.group(0))
+    assert "Language of the person: German (de)." in dpo.get_body(("plain",)).get_content()

@@ -14,11 +14,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.limits import Gate
-from bot.channels.rest import RestInput, public_metadata
+from bot.channels.rest import RestInput, channel_language
 
 BRIDGE_TOKEN_HEADER = "X-Privacybot-Bridge-Token"
 INTERNAL_BRIDGE_INTENTS = ("phone_verified",)
-INTERNAL_METADATA = ("verified_phone", "telegram_user_id")
 
 
 class TelegramBridgeInput(RestInput):
@@ -42,13 +41,11 @@ class TelegramBridgeInput(RestInput):
         return super()._extract_message(req)
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
-        """The person's language (Telegram's ``language_code``) with any message; with an internal intent,
-        also what the bridge verified."""
         body = request.json or {}
-        metadata = public_metadata(body) or {}
+        found = channel_language(body) or {}  # Telegram's language_code, sent as metadata.language
         if body.get("internal") is True and isinstance(body.get("metadata"), dict):
-            metadata |= {k: str(v) for k, v in body["metadata"].items() if k in INTERNAL_METADATA}
-        return metadata or None
+            found |= {k: str(v) for k, v in body["metadata"].items() if k in ("verified_phone", "telegram_user_id")}
+        return found or None
 
     def refuse(self, request: Request, gate: Gate) -> HTTPResponse | None:
         """Only the bridge, with its token, may post; then the usual admission checks."""

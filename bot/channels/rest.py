@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.core.channels.rest import RestInput as RasaRestInput
@@ -9,8 +10,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.limits import Gate, language_tag
+from bot.channels.limits import Gate
 from bot.verification.screening import Screening
+
+LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?")
 
 
 def client_address(request: Request) -> str:
@@ -22,11 +25,13 @@ def client_address(request: Request) -> str:
     return peer
 
 
-def public_metadata(body: dict[str, Any]) -> dict[str, Any] | None:
-    """What any caller may tell the assistant besides the message: the person's language, nothing else."""
+def channel_language(body: dict[str, Any]) -> dict[str, str] | None:
+    """``{"language": …}`` from a request's ``metadata`` (a short language code such as "de" or "en-GB"), or None."""
     metadata = body.get("metadata")
-    language = language_tag(metadata.get("language")) if isinstance(metadata, dict) else None
-    return {"language": language} if language else None
+    code = metadata.get("language") if isinstance(metadata, dict) else None
+    if isinstance(code, str) and LANGUAGE_CODE.fullmatch(code):
+        return {"language": code}
+    return None
 
 
 class RestInput(RasaRestInput):
@@ -34,7 +39,7 @@ class RestInput(RasaRestInput):
 
     Before that, a request must pass the channel's :class:`Gate`: a JSON object with a sender and a
     message of bounded size, within the per-sender and per-client message rates (413/400/429 otherwise).
-    Of the metadata a caller sends, only ``language`` (the widget's setting, a short code) reaches Rasa.
+    Of the metadata a client sends, only a language code reaches the conversation (:func:`channel_language`).
     """
 
     @classmethod
@@ -49,8 +54,8 @@ class RestInput(RasaRestInput):
         return self.screening.screen(str(body.get("sender") or ""), body.get("message"))
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
-        """``{"language": ...}`` when the caller named the person's language, else None."""
-        return public_metadata(request.json or {})
+        """Of the client's metadata, only the visitor's language setting (the widget's ``language``)."""
+        return channel_language(request.json or {})
 
     def refuse(self, request: Request, gate: Gate) -> HTTPResponse | None:
         """The refusal of a POST that may not reach the assistant, or None."""

@@ -23,20 +23,27 @@ def kb() -> None:
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Where to write the JSON (default: policy_kb/notice.json).",
+    help="Where to write the JSON (default: policy_kb/notice.json; with --lang de policy_kb/notice.de.json).",
 )
-def kb_build(source: Path, out: Path | None) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "de"]),
+    default="en",
+    show_default=True,
+    help="The notice's language; a German notice is quoted in German replies.",
+)
+def kb_build(source: Path, out: Path | None, lang: str) -> None:
     """Build the structured knowledge base from SOURCE (.txt, .md or .html)."""
     from bot.kb.build import build
-    from bot.kb.model import KB_FILE
+    from bot.kb.model import KB_FILE, KB_FILE_DE
 
     try:
-        built = build(source)
+        built = build(source, lang)
     except (UnicodeDecodeError, ValueError) as exc:
         raise click.ClickException(f"cannot read {source}: {exc}") from None
     if not built.sections:
         raise click.ClickException(f"no sections found in {source}")
-    target = out or KB_FILE
+    target = out or (KB_FILE_DE if lang == "de" else KB_FILE)
     built.save(target)
     numbered = sum(1 for s in built.sections if s.number)
     click.echo(f"{len(built.sections)} sections ({numbered} numbered) -> {target}")
@@ -48,29 +55,32 @@ def kb_build(source: Path, out: Path | None) -> None:
 @click.option(
     "--set",
     "question_set",
-    type=click.Choice(["dev"]),
+    type=click.Choice(["dev", "kb-de-dev"]),
     default="dev",
     show_default=True,
-    help="The question set to fit on (never the held-out one).",
+    help="The question set to fit on (never the held-out one); kb-de-dev: German questions (WEIGHTS_DE).",
 )
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True)
 def kb_fit_weights(question_set: str, folds: int) -> None:
-    """Fit the weights of the retrieval signals (paste the result into bot/kb/retrieve.py WEIGHTS)."""
+    """Fit the weights of the retrieval signals (paste the result into bot/kb/retrieve.py WEIGHTS/WEIGHTS_DE)."""
     import numpy as np
 
     from bot.devtools.kb_eval import QUESTION_SETS, load_questions
     from bot.devtools.kb_fit import examples as fit_examples
     from bot.devtools.kb_fit import fit, top1
-    from bot.kb.retrieve import SIGNALS, WEIGHTS, default_retriever
+    from bot.kb.retrieve import SIGNALS, WEIGHTS, WEIGHTS_DE, default_retriever
 
+    lang, name, shipped_weights = (
+        ("de", "WEIGHTS_DE", WEIGHTS_DE) if question_set == "kb-de-dev" else ("en", "WEIGHTS", WEIGHTS)
+    )
     retriever = default_retriever()
     questions = load_questions(QUESTION_SETS[question_set])
-    result = fit(retriever, questions, folds=folds)
-    shipped = top1(np.array(WEIGHTS), fit_examples(retriever, questions))
+    result = fit(retriever, questions, folds=folds, lang=lang)
+    shipped = top1(np.array(shipped_weights), fit_examples(retriever, questions, lang))
     click.echo(f"fitted on {result.questions} answerable questions of {QUESTION_SETS[question_set].name}")
-    click.echo(f"WEIGHTS = {result.weights}  # {', '.join(SIGNALS)}")
+    click.echo(f"{name} = {result.weights}  # {', '.join(SIGNALS)}")
     click.echo(f"{folds}-fold cross-validated top-1 (best-ranked section): {result.cv_top1:.3f}")
-    click.echo(f"shipped WEIGHTS {WEIGHTS}: top-1 on the same questions {shipped:.3f} (in-sample)")
+    click.echo(f"shipped {name} {shipped_weights}: top-1 on the same questions {shipped:.3f} (in-sample)")
 
 
 @click.command()
@@ -81,16 +91,23 @@ def kb_fit_weights(question_set: str, folds: int) -> None:
     type=click.File("r", encoding="utf-8", errors="replace"),
     help="Answer every line of FILE (use - for stdin); one JSON line out per line in.",
 )
-def ask(question: str | None, as_json: bool, batch: TextIO | None) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "de"]),
+    default=None,
+    help="The language to reply in (default: the question's).",
+)
+def ask(question: str | None, as_json: bool, batch: TextIO | None, lang: str | None) -> None:
     """Answer QUESTION from the privacy notice, citing the section."""
-    from bot.dialogue.questions import question_buttons
-    from bot.kb.answer import answer_question
+    from bot.dialogue.language import detect_language
+    from bot.dialogue.questions import answer, question_buttons
 
     for line in inputs(question, batch, "QUESTION"):
-        answer = answer_question(clean_text(line))
+        text = clean_text(line)
+        found = answer(text, lang)
         if as_json or batch is not None:
-            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+            click.echo(json.dumps(found.to_dict(), ensure_ascii=False))
         else:
-            click.echo(answer.text)
-            for b in question_buttons(answer):
+            click.echo(found.text)
+            for b in question_buttons(found, lang or detect_language([text])):
                 click.echo(f"  [{b['title']}]")

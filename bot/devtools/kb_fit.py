@@ -16,7 +16,6 @@ from scipy.optimize import minimize
 
 from bot.devtools.kb_eval import EvalQuestion
 from bot.kb.retrieve import SIGNALS, Retriever
-from bot.text import analyse
 
 Example = tuple[NDArray[np.float64], list[int]]  # (sections × signals, indexes of the right sections)
 
@@ -30,14 +29,14 @@ class Fit:
     questions: int
 
 
-def examples(retriever: Retriever, questions: list[EvalQuestion]) -> list[Example]:
+def examples(retriever: Retriever, questions: list[EvalQuestion], lang: str = "en") -> list[Example]:
     """The signal matrix and the right sections of every answerable question with indexable words."""
     index = {s.id: i for i, s in enumerate(retriever.kb.sections)}
     found = []
     for q in questions:
-        terms = analyse(q.text, retriever.fixer)
-        if q.sections and terms:
-            matrix, _, _ = retriever.signals(q.text, terms)
+        terms = retriever.terms(q.text, lang)
+        if q.sections and terms and all(s in index for s in q.sections):  # not questions about this chat
+            matrix, _, _ = retriever.signals(q.text, terms, lang)
             found.append((matrix, [index[s] for s in q.sections]))
     return found
 
@@ -65,9 +64,9 @@ def top1(weights: NDArray[np.float64], data: list[Example]) -> float:
     return sum(int(np.argmax(m @ weights)) in right for m, right in data) / max(len(data), 1)
 
 
-def fit(retriever: Retriever, questions: list[EvalQuestion], folds: int = 5, seed: int = 0) -> Fit:
-    """Weights fitted on all ``questions``, with ``folds``-fold cross-validated top-1 accuracy."""
-    data = examples(retriever, questions)
+def fit(retriever: Retriever, questions: list[EvalQuestion], folds: int = 5, seed: int = 0, lang: str = "en") -> Fit:
+    """Weights fitted on all ``questions`` (in ``lang``), with ``folds``-fold cross-validated top-1 accuracy."""
+    data = examples(retriever, questions, lang)
     order = np.random.default_rng(seed).permutation(len(data))
     correct = 0.0
     for held in np.array_split(order, folds):

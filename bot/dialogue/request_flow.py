@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.addresses import InvalidAddress, extract_address
 from bot.dialogue.replies import complaint_guidance
+from bot.dialogue.texts import long_date, say
 from bot.dialogue.wiring import Services
 from bot.notify import compose
 from bot.notify.transport import send_now
@@ -22,11 +23,6 @@ from bot.tickets.service import NewRequest
 from bot.verification.service import SendOutcome, conversation_key
 
 log = logging.getLogger(__name__)
-CONTACT_OFFER = "As an extra check you can also share your phone number with the button below (optional)."
-PHONE_CONFIRMED = "Thanks, your phone number is confirmed as an extra check. I'll add it to your request."
-SEND_FAILED = "Sorry, I couldn't send the email just now, so no code is on its way. You can try again now or later."
-NOT_VERIFIED = "I can't file it yet: your identity hasn't been confirmed."
-RESEND_BUTTON = {"title": "Send a new code", "payload": "/resend_code"}
 STRICTNESS = [Verification.none, Verification.confirmed_email, Verification.verified_email]
 # the ticket's channel by Rasa's input channel; every other input channel is the website
 INPUT_TO_TICKET_CHANNEL = {"telegram_bridge": "telegram", "telegram": "telegram"}
@@ -38,14 +34,14 @@ def requirement(rights: list[str]) -> Verification:
     return max(needed, key=STRICTNESS.index, default=Verification.none)
 
 
-def ask_email(rights: list[str]) -> str:
+def ask_email(rights: list[str], lang: str = "en") -> str:
     """Why the address is needed, in plain words."""
-    if requirement(rights) is Verification.verified_email:
-        return (
-            "To make sure nobody else can see or change your data, I'll send a one-time code to the email address "
-            "you use with us. Which address is it?"
-        )
-    return "Which email address should our answer go to? Please use the one you use with us."
+    return say("ask_email_code" if requirement(rights) is Verification.verified_email else "ask_email_reply", lang)
+
+
+def resend_button(lang: str = "en") -> dict[str, str]:
+    """The quick reply that asks for a new code."""
+    return {"title": say("button_resend", lang), "payload": "/resend_code"}
 
 
 @dataclass(frozen=True)
@@ -56,48 +52,31 @@ class CodeRequest:
     message: str
 
 
-def send_code(svc: Services, sender_id: str, email: str) -> CodeRequest:
+def send_code(svc: Services, sender_id: str, email: str, lang: str = "en") -> CodeRequest:
     """Issue a code and email it; the same words whether or not the address is a customer's."""
     settings = svc.settings
-    result = svc.verifier.start(sender_id, email)
+    result = svc.verifier.start(sender_id, email, language=lang)
     if result.outcome is SendOutcome.cooldown:
-        return CodeRequest(
-            False, f"I've just sent a code. Please wait {result.wait_seconds} seconds before asking for a new one."
-        )
+        return CodeRequest(False, say("code_cooldown", lang, seconds=result.wait_seconds))
     if result.outcome in (SendOutcome.address_limit, SendOutcome.conversation_limit):
-        return CodeRequest(
-            False,
-            "For your security I can't send more codes right now. Please try again in an hour, or write to our "
-            "Data Protection Officer.",
-        )
+        return CodeRequest(False, say("code_limit", lang))
     assert result.code is not None
     minutes = settings.code_lifetime_seconds // 60
     try:
-        send_now(svc.mail, compose.verification_code(settings, email, result.code, minutes))
+        send_now(svc.mail, compose.verification_code(settings, email, result.code, minutes, language=result.language))
     except Exception as exc:  # the mail server is down or refused the message: that code must never count
         log.warning("verification code not sent: %s", type(exc).__name__)  # the text may name the address
         assert result.challenge_id is not None
         svc.verifier.withdraw(result.challenge_id)
-        return CodeRequest(False, SEND_FAILED)
-    return CodeRequest(
-        True,
-        f"I've sent a 6-digit code to {mask_email(email)}. Please type it here; it's valid for {minutes} minutes. "
-        'No email? Check your spam folder, or say "send a new code".',
-    )
+        return CodeRequest(False, say("code_send_failed", lang))
+    return CodeRequest(True, say("code_sent", lang, masked=mask_email(email), minutes=minutes))
 
 
-def code_feedback(intent: str, attempts_left: int | None) -> str:
+def code_feedback(intent: str, attempts_left: int | None, lang: str = "en") -> str:
     """What to say about a code attempt (the code itself never reaches the assistant)."""
-    if intent == "code_wrong":
-        return f"That code isn't right. You have {attempts_left} more tries."
-    if intent == "code_expired":
-        return "That code has expired. Shall I send you a new one?"
-    if intent == "code_locked":
-        return (
-            "That was too many wrong codes, so for your security I've stopped this request and not filed it. "
-            "You can start again later, or write to our Data Protection Officer."
-        )
-    return "I wasn't expecting a code just now. What would you like to do?"
+    if intent in ("code_wrong", "code_expired", "code_locked"):
+        return say(intent, lang, attempts_left=attempts_left)
+    return say("code_not_expected", lang)
 
 
 def file_request(
@@ -111,6 +90,7 @@ def file_request(
     data_categories: list[str] | None,
     phone: str | None = None,
     telegram_user_id: str | None = None,
+    language: str = "en",
 ) -> Ticket | None:
     """File the confirmed request if its verification is complete; None if it is not.
 
@@ -151,6 +131,7 @@ def file_request(
             subject_match=subject_match(service.factory, email, method.split("+")[0]) if email else None,
             request_text=request_text,
             data_categories=list(data_categories or []),
+            language=language,
             conversation_id=sender_id,
             idempotency_key=idempotency_key,
             status=Status.open,
@@ -161,13 +142,11 @@ def file_request(
     return ticket
 
 
-def filed_message(ticket: Ticket) -> str:
+def filed_message(ticket: Ticket, lang: str = "en") -> str:
     """The reply once the ticket exists."""
-    receipt = " A confirmation is on its way to your email." if ticket.requester_email else ""
-    return (
-        f"Thank you! Your request is filed with reference {ticket.reference}. Our Data Protection Officer will "
-        f"answer by {ticket.effective_due:%d %B %Y} at the latest.{receipt}"
-    )
+    receipt = say("filed_receipt", lang) if ticket.requester_email else ""
+    due = long_date(ticket.effective_due, lang)
+    return say("filed", lang, reference=ticket.reference, due=due, receipt=receipt)
 
 
 def rights_of(intent: str | None) -> list[str]:
@@ -180,17 +159,17 @@ def needs_code(rights: list[str]) -> bool:
     return requirement(rights) is Verification.verified_email
 
 
-def read_address(text: str) -> tuple[str | None, str | None]:
+def read_address(text: str, lang: str = "en") -> tuple[str | None, str | None]:
     """The one address in a reply, or None and what to say about the reply."""
     try:
         return extract_address(text), None
     except InvalidAddress as exc:
-        return None, f"Sorry, {exc}. Please type just the address, like name@example.com."
+        return None, say("address_invalid", lang, problem=say(f"address_{exc.problem}", lang))
 
 
-def confirm_address(email: str) -> str:
+def confirm_address(email: str, lang: str = "en") -> str:
     """The question that confirms an address (for rights that need no code)."""
-    return f"Just to confirm: is {email} your address? Our answer will go there."
+    return say("confirm_address", lang, email=email)
 
 
 def code_confirmed(svc: Services, sender_id: str, email: str) -> bool:
@@ -203,8 +182,10 @@ def cancel_code(svc: Services, sender_id: str) -> None:
     svc.verifier.cancel(sender_id)
 
 
-def complaint(svc: Services, sender_id: str, input_channel: str | None, request_id: str, text: str | None) -> str:
+def complaint(
+    svc: Services, sender_id: str, input_channel: str | None, request_id: str, text: str | None, lang: str = "en"
+) -> str:
     """Where and how to complain; the wish is filed for the DPO (with its reference in the reply)."""
-    reply = complaint_guidance(svc.settings.controller_region)
-    ticket = file_request(svc, sender_id, ["complaint"], None, input_channel, request_id, text, [])
-    return reply + (f" (Reference {ticket.reference}.)" if ticket is not None else "")
+    reply = complaint_guidance(svc.settings.controller_region, lang)
+    ticket = file_request(svc, sender_id, ["complaint"], None, input_channel, request_id, text, [], language=lang)
+    return reply + (say("complaint_reference", lang, reference=ticket.reference) if ticket is not None else "")

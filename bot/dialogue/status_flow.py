@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import system_clock
 from bot.db.sessions import transaction
+from bot.dialogue.texts import long_date, say
 from bot.dialogue.wiring import Services
 from bot.notify import answers, compose
 from bot.notify.outbox import enqueue
@@ -32,10 +33,6 @@ from bot.tickets.service import TicketNotFound
 from bot.verification.service import SendOutcome
 
 REFERENCE_RE = re.compile(r"\bDSR-(\d{4})-(\d{1,6})\b", re.IGNORECASE)
-ASK_REFERENCE = (
-    "Which request do you mean? Please give me its reference, for example DSR-2026-000012: it is in the "
-    "confirmation email we sent you."
-)
 WITHDRAW = "withdraw"
 STATUS = "status"
 
@@ -71,36 +68,34 @@ class Reply:
     verified: bool = False  # the answer can be given now
 
 
-def start(svc: Services, sender_id: str, text: str, now: datetime | None = None) -> Reply:
+def start(svc: Services, sender_id: str, text: str, now: datetime | None = None, lang: str = "en") -> Reply:
     """The first answer to a status question or a withdrawal wish."""
     now = now or system_clock()
     reference = find_reference(text) or _filed_here(svc, sender_id)
     if reference is None:
-        return Reply(ASK_REFERENCE)
+        return Reply(say("ask_reference", lang))
     ticket = _ticket(svc, reference)
     email = ticket.requester_email if ticket is not None else None
     if email and svc.verifier.verified_recently(sender_id, email, now):
         return Reply("", reference, verified=True)
     # a real address, or one nobody reads: the person cannot tell the two apart
     target = email or f"nobody-{secrets.token_hex(8)}@invalid.example"
-    result = svc.verifier.start(sender_id, target, now)
+    result = svc.verifier.start(sender_id, target, now, language=lang)
     if result.outcome is SendOutcome.cooldown:
-        return Reply(f"I've just sent a code. Please wait {result.wait_seconds} seconds before asking for a new one.")
+        return Reply(say("code_cooldown", lang, seconds=result.wait_seconds))
     if result.outcome is not SendOutcome.sent or result.code is None:
-        return Reply("For your security I can't send more codes right now. Please try again in an hour.")
+        return Reply(say("status_code_limit", lang))
     if email:
         minutes = svc.settings.code_lifetime_seconds // 60
         try:
-            send_now(svc.mail, compose.verification_code(svc.settings, email, result.code, minutes))
+            send_now(
+                svc.mail, compose.verification_code(svc.settings, email, result.code, minutes, language=result.language)
+            )
         except Exception:
             svc.verifier.cancel(sender_id)
-            return Reply("Sorry, I couldn't send the email just now. Please try again in a minute.")
+            return Reply(say("status_send_failed", lang))
     minutes = svc.settings.code_lifetime_seconds // 60
-    return Reply(
-        f"To protect your request, I've sent a 6-digit code to the email address on request {reference}. "
-        f"Please type it here; it's valid for {minutes} minutes.",
-        reference,
-    )
+    return Reply(say("status_code_sent", lang, reference=reference, minutes=minutes), reference)
 
 
 def confirmed(svc: Services, sender_id: str, reference: str) -> bool:
@@ -109,36 +104,22 @@ def confirmed(svc: Services, sender_id: str, reference: str) -> bool:
     return bool(ticket and ticket.requester_email and svc.verifier.verified_recently(sender_id, ticket.requester_email))
 
 
-WHAT_NEXT = {
-    Status.new.value: "Our Data Protection Officer has it and will start on it soon.",
-    Status.awaiting_verification.value: "We are still confirming your identity; we may contact you about it.",
-    Status.open.value: "Our Data Protection Officer has it and will start on it soon.",
-    Status.in_progress.value: "Our Data Protection Officer is working on it.",
-}
-
-
-CLOSED_AS = {"completed": "completed", "rejected": "answered: we could not act on it", "withdrawn": "withdrawn"}
-
-
-def status_text(svc: Services, reference: str) -> str:
+def status_text(svc: Services, reference: str, lang: str = "en") -> str:
     """The request's status, deadline and what happens next (only after the code)."""
     ticket = _ticket(svc, reference)
     assert ticket is not None
-    label = rights_label(list(ticket.rights))
+    label = rights_label(list(ticket.rights), lang)
     if ticket.status in CLOSED:
-        closed = f"{ticket.closed_at:%d %B %Y}" if ticket.closed_at else "recently"
-        outcome = CLOSED_AS[ticket.status]
-        return (
-            f"Your request {reference} ({label}) was {outcome} on {closed}. We sent you an email with the details. "
-            "You can make a new request at any time."
-        )
-    due = f"{ticket.effective_due:%d %B %Y}"
-    text = f"Your request {reference} ({label}) is {ticket.status.replace('_', ' ')}. {WHAT_NEXT[ticket.status]}"
+        closed = say("closed_on", lang, date=long_date(ticket.closed_at, lang)) if ticket.closed_at else None
+        outcome = say(f"closed_{ticket.status}", lang)
+        closed = closed or say("closed_recently", lang)
+        return say("status_closed", lang, reference=reference, label=label, outcome=outcome, closed=closed)
+    due = long_date(ticket.effective_due, lang)
+    status, what_next = say(f"status_{ticket.status}", lang), say(f"next_{ticket.status}", lang)
+    text = say("status_is", lang, reference=reference, label=label, status=status, next=what_next)
     if ticket.extended_due_date:
-        text += f" We extended the deadline to {due} because: {ticket.extension_reason}"
-    else:
-        text += f" You will hear from us by {due} at the latest."
-    return text
+        return text + say("status_extended", lang, due=due, reason=ticket.extension_reason)
+    return text + say("status_due", lang, due=due)
 
 
 def can_withdraw(svc: Services, reference: str) -> bool:
@@ -147,10 +128,10 @@ def can_withdraw(svc: Services, reference: str) -> bool:
     return ticket is not None and Status.withdrawn in TRANSITIONS[Status(ticket.status)]
 
 
-def withdraw(svc: Services, sender_id: str, reference: str) -> str:
+def withdraw(svc: Services, sender_id: str, reference: str, lang: str = "en") -> str:
     """Withdraw the request (re-checks the code), email the person's confirmation and tell the DPO."""
     if not confirmed(svc, sender_id, reference) or not can_withdraw(svc, reference):
-        return "I can't withdraw that request from here. Please write to our Data Protection Officer."
+        return say("withdraw_impossible", lang)
     settings = svc.settings
 
     def notify(session: Session, ticket: Ticket) -> None:
@@ -161,15 +142,14 @@ def withdraw(svc: Services, sender_id: str, reference: str) -> str:
         enqueue(session, notice, "dpo_withdrawn", ticket.id)
 
     svc.tickets.set_status(reference, Status.withdrawn.value, "requester", "withdrawn in the chat", effects=notify)
-    return (
-        f"Done: your request {reference} is withdrawn and we will not work on it any further. "
-        "A confirmation is on its way to your email, and our Data Protection Officer has been told."
-    )
+    return say("withdrawn", lang, reference=reference)
 
 
-KEEP = "Okay, your request stays as it is. Is there anything else I can do?"
+def kept(lang: str = "en") -> str:
+    """The answer when the person keeps the request after all."""
+    return say("withdraw_kept", lang)
 
 
-def confirm_withdrawal(reference: str | None) -> str:
+def confirm_withdrawal(reference: str | None, lang: str = "en") -> str:
     """The question before withdrawing."""
-    return f"Do you want to withdraw your request {reference}? We will then stop working on it."
+    return say("withdraw_confirm", lang, reference=reference)

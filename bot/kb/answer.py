@@ -2,6 +2,9 @@
 
 When the best section covers too little of the question, the assistant says so honestly and offers
 the Data Protection Officer's contact and a list of topics instead of guessing.
+
+Two languages play a part: the question's (``lang``: how it is matched; a German one through its English
+gloss) and the reply's (``reply_lang``: the words around the quote, and the German notice when one is built).
 """
 
 from __future__ import annotations
@@ -9,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.kb import wording
 from bot.kb.chat_privacy import MIN_CONFIDENCE as STATEMENT_MIN_CONFIDENCE
-from bot.kb.chat_privacy import citation as statement_citation
 from bot.kb.chat_privacy import is_about_this_chat, statement_retriever
+from bot.kb.german import gloss
 from bot.kb.model import KnowledgeBase, Section
 from bot.kb.overview import overview
 from bot.kb.retrieve import Ranking, Retriever, default_retriever
@@ -22,6 +26,9 @@ SIMILARITY_FLOOR = 0.35  # ... with at least this semantic similarity (where emb
 SIMILARITY_THRESHOLD = 0.6  # semantic similarity that answers even with low lexical coverage ...
 MIN_COVERAGE = 0.1  # ... as long as some of the question's words or concepts are in the section
 SIMILARITY_ALONE = 0.75  # a question this close in meaning to the section is answered whatever its words
+CONFIDENCE_THRESHOLD_DE = 0.4  # a German question: lexical coverage of its gloss ...
+SIMILARITY_THRESHOLD_DE = 0.7  # ... or this similarity with some coverage (German texts run about 0.1 more similar
+SIMILARITY_ALONE_DE = 0.85  # to each other in the English encoder than English ones) or this similarity alone
 MAX_SENTENCES = 3
 RELATIVE_CUTOFF = 0.6
 CONTACT_ROLES = {"controller", "dpo"}
@@ -66,7 +73,7 @@ def _cite(section: Section) -> dict[str, Any]:
 
 def citation(section: Section) -> str:
     """ "— Privacy notice, section 8 'Data processing for payment process'"."""
-    return f"— Privacy notice, {section.label}"
+    return wording.citation(section, "en", "en")
 
 
 def pick_sentences(section: Section, ranked: tuple[tuple[int, float], ...]) -> list[str]:
@@ -83,30 +90,43 @@ def pick_sentences(section: Section, ranked: tuple[tuple[int, float], ...]) -> l
     return [sentences[j] for j in chosen[: MAX_SENTENCES + 1]]
 
 
-def answer_question(question: str, retriever: Retriever | None = None) -> Answer:
-    """Answer ``question`` from the notice, or abstain honestly."""
-    if retriever is None and is_about_this_chat(question):
-        about_chat = _answer_about_this_chat(question)
+def answer_question(
+    question: str,
+    retriever: Retriever | None = None,
+    lang: str = "en",
+    reply_lang: str | None = None,
+    binding_url: str = "",
+) -> Answer:
+    """Answer ``question`` (written in ``lang``) from the notice in ``reply_lang`` (default: ``lang``), or abstain
+    honestly. ``binding_url``: the binding German notice, linked when a German reply quotes the English one."""
+    reply = reply_lang or lang
+    question_text = question.strip()[:1000]
+    english = gloss(question_text) if lang == "de" else question_text  # what the English patterns read
+    if retriever is None and is_about_this_chat(english):
+        about_chat = _answer_about_this_chat(question, english, reply)
         if about_chat is not None:
             return about_chat
-    retriever = retriever or default_retriever()
-    question_text = question.strip()[:1000]
-    topic = silent_topic(question_text, retriever.kb)
+    retriever = retriever or default_retriever(reply)
+    topic = silent_topic(question_text, retriever.kb) or (silent_topic(english, retriever.kb) if lang == "de" else None)
     if topic is not None:
-        return _not_covered(question, retriever.kb, f"Our privacy notice does not mention {topic.label}.")
-    broad = overview(question_text, retriever.kb)
+        label = wording.TOPIC_LABELS_DE.get(topic.id, topic.label) if reply == "de" else topic.label
+        return _not_covered(question, retriever.kb, wording.text(reply, "not_mention", topic=label), reply)
+    broad = overview(english, retriever.kb, reply)
     if broad is not None:
         return Answer(
             question=question, text=broad.text, confidence=1.0, section=None, cited=broad.cited, offer=broad.right
         )
-    ranking = retriever.search(question_text)
+    ranking = retriever.search(question_text, lang=lang)
     alternatives = [(h.section, h.score) for h in ranking.hits]
-    if not ranking.hits or not confident_enough(ranking):
-        return _abstain(question, ranking, retriever, alternatives)
+    if not ranking.hits or not confident_enough(ranking, lang):
+        return _abstain(question, ranking, retriever, alternatives, reply)
     hit = ranking.hits[0]
     quotes = pick_sentences(hit.section, hit.sentences)
     quoted = "\n".join(quotes)
-    text = f"Our privacy notice says:\n“{quoted}”\n{citation(hit.section)}"
+    notice_lang = retriever.kb.language
+    intro = wording.quote_intro(hit.section, reply, notice_lang, binding_url)
+    cite = "" if reply == "de" and notice_lang != "de" else f"\n{wording.citation(hit.section, reply, notice_lang)}"
+    text = f"{intro}\n“{quoted}”{cite}"
     return Answer(
         question=question,
         text=text,
@@ -118,26 +138,31 @@ def answer_question(question: str, retriever: Retriever | None = None) -> Answer
     )
 
 
-def confident_enough(ranking: Ranking) -> bool:
-    """Whether the first hit answers the question (thresholds chosen on tests/eval/kb_dev.yml)."""
+def confident_enough(ranking: Ranking, lang: str = "en") -> bool:
+    """Whether the first hit answers the question (thresholds chosen on tests/eval/kb_dev.yml; for German
+    questions on tests/eval/kb_de_dev.yml)."""
     if ranking.similarity is None:
         return ranking.confidence >= CONFIDENCE_THRESHOLD
+    if lang == "de":
+        semantic_de = ranking.similarity >= SIMILARITY_THRESHOLD_DE and ranking.confidence >= MIN_COVERAGE
+        return ranking.confidence >= CONFIDENCE_THRESHOLD_DE or semantic_de or ranking.similarity >= SIMILARITY_ALONE_DE
     lexical = ranking.confidence >= CONFIDENCE_THRESHOLD and ranking.similarity >= SIMILARITY_FLOOR
     semantic = ranking.similarity >= SIMILARITY_THRESHOLD and ranking.confidence >= MIN_COVERAGE
     return lexical or semantic or ranking.similarity >= SIMILARITY_ALONE
 
 
-def _answer_about_this_chat(question: str) -> Answer | None:
+def _answer_about_this_chat(question: str, english: str, reply: str) -> Answer | None:
     """The answer from the assistant's own privacy statement, or None if it has none."""
-    ranking = statement_retriever().search(question.strip()[:1000])
+    ranking = statement_retriever().search(english.strip()[:1000])
     if not ranking.hits or ranking.confidence < STATEMENT_MIN_CONFIDENCE:
         return None
     hit = ranking.hits[0]
     quotes = pick_sentences(hit.section, hit.sentences)
     quoted = "\n".join(quotes)
+    cite = wording.text(reply, "chat_citation", title=hit.section.title)
     return Answer(
         question=question,
-        text=f"About this chat, our assistant's privacy statement says:\n“{quoted}”\n{statement_citation(hit.section)}",
+        text=f"{wording.text(reply, 'about_chat')}\n“{quoted}”\n{cite}",
         confidence=ranking.confidence,
         section=hit.section,
         quotes=quotes,
@@ -145,17 +170,17 @@ def _answer_about_this_chat(question: str) -> Answer | None:
     )
 
 
-def dpo_contact(kb: KnowledgeBase) -> str:
+def dpo_contact(kb: KnowledgeBase, lang: str = "en") -> str:
     """ " You can also ask our Data Protection Officer directly: <email>." (empty if the notice names none)."""
     dpo = kb.by_role("dpo")
     if dpo is None or not dpo.metadata.get("emails"):
         return ""
-    return f" You can also ask our Data Protection Officer directly: {dpo.metadata['emails'][0]}."
+    return wording.text(lang, "dpo", email=dpo.metadata["emails"][0])
 
 
-def _not_covered(question: str, kb: KnowledgeBase, said: str) -> Answer:
+def _not_covered(question: str, kb: KnowledgeBase, said: str, lang: str = "en") -> Answer:
     """The honest answer on a topic the notice is silent on: no section quoted, the DPO's contact."""
-    text = f"{said} I don't want to guess, so I won't quote a section that does not answer this.{dpo_contact(kb)}"
+    text = f"{said} {wording.text(lang, 'no_guess')}{dpo_contact(kb, lang)}"
     return Answer(question=question, text=text, confidence=0.0, section=None)
 
 
@@ -164,11 +189,9 @@ def _abstain(
     ranking: Ranking,
     retriever: Retriever,
     alternatives: list[tuple[Section, float]],
+    lang: str = "en",
 ) -> Answer:
-    text = (
-        "I'm sorry, our privacy notice doesn't seem to cover that, and I don't want to guess."
-        f"{dpo_contact(retriever.kb)} Here are topics the notice does cover:"
-    )
+    text = f"{wording.text(lang, 'abstain')}{dpo_contact(retriever.kb, lang)}{wording.text(lang, 'topics')}"
     topics = [s for s in retriever.kb.sections if s.number and "." not in s.number][:8]
     buttons = [{"title": s.title, "payload": s.title} for s in topics]
     return Answer(

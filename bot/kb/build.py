@@ -3,7 +3,8 @@
 Sections keep the notice's own numbering ("1" … "24", "3.A" …) and titles; unnumbered sections (the
 preamble, controller and DPO contacts) get a slug id and a role. Page chrome ("Skip to content") is
 dropped and recorded, URLs broken by spaces are repaired, a heading fused with its first sentence is
-split, and a closing remark on which language version is binding becomes its own section.
+split, and a closing remark on which language version is binding becomes its own section. A German notice
+(``language="de"``) is read the same way, with German words for the roles and the binding-version remark.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ NUMBERED_RE = re.compile(r"^(\d{1,2})\.?\s+(\S.*)$")
 LETTERED_RE = re.compile(r"^([A-Z])[.)]\s+(\S.*)$")
 FUSED_SPLIT_RE = re.compile(r"\s(?=(?:The|We|Our|You|This|These)\s)")
 LANGUAGE_NOTE_RE = re.compile(
-    r"\b(legally binding|shall prevail|prevails|takes precedence)\b.*|.*\bversion\b.*\bbinding\b",
+    r"\b(legally binding|shall prevail|prevails|takes precedence|rechtsverbindlich|ma(ß|ss)geblich)\b.*"
+    r"|.*\b(version|fassung)\b.*\b(binding|verbindlich)\b|\bverbindlich\b.*\bfassung\b",
     re.I,
 )
 ABBREVIATIONS = (
@@ -261,9 +263,11 @@ def _slug(title: str) -> str:
 
 def _role(title: str, index: int) -> str | None:
     low = title.lower()
-    if re.search(r"data protection officer|privacy officer|\bdpo\b", low):
+    if re.search(r"data protection officer|privacy officer|\bdpo\b|datenschutzbeauftragte", low):
         return "dpo"
-    if re.search(r"person responsible|responsible person|\bcontroller\b|responsible party|who we are", low):
+    if re.search(
+        r"person responsible|responsible person|\bcontroller\b|responsible party|who we are|verantwortliche", low
+    ):
         return "controller"
     return "preamble" if index == 0 else None
 
@@ -274,8 +278,8 @@ def _role(title: str, index: int) -> str | None:
 # ---------------------------------------------------------------- assembling sections
 
 
-def build(path: Path) -> KnowledgeBase:
-    """Parse a notice file into a knowledge base."""
+def build(path: Path, language: str = "en") -> KnowledgeBase:
+    """Parse a notice file (in ``language``: "en" or "de") into a knowledge base."""
     kept, dropped, language_note = _without_chrome([Block(b.kind, repair_urls(b.text)) for b in read_blocks(path)])
 
     sections: list[Section] = []
@@ -311,7 +315,9 @@ def build(path: Path) -> KnowledgeBase:
     for h in pending:
         _new_section(h, last_number, sections)
     if language_note is not None:
-        note = _new_section(_Heading(None, "Language versions"), None, sections)
+        note = _new_section(
+            _Heading(None, "Sprachfassungen" if language == "de" else "Language versions"), None, sections
+        )
         note.role = "language_versions"
         _append(note, "para", language_note.text)
 
@@ -319,11 +325,12 @@ def build(path: Path) -> KnowledgeBase:
     for index, section in enumerate(sections):
         if section.role is None:
             section.role = _role(section.title, index) if section.number is None else None
-        section.metadata = section_metadata(section, title_counts[section.title.lower()] == 1)
+        section.metadata = section_metadata(section, title_counts[section.title.lower()] == 1, language)
     document = {
         "title": next((s.title for s in sections if s.role == "preamble"), None),
         "binding_language_note": language_note.text if language_note else None,
         "section_count": len(sections),
+        "language": language,
     }
     return KnowledgeBase(source=path.name, sections=sections, document=document, dropped_lines=dropped)
 
@@ -332,7 +339,7 @@ def _without_chrome(blocks: list[Block]) -> tuple[list[Block], list[str], Block 
     """The notice's blocks without page chrome; the chrome dropped; the closing language note, if any."""
     dropped = [b.text.strip() for b in blocks if b.text.strip().lower() in CHROME]
     kept = [b for b in blocks if b.text.strip().lower() not in CHROME]
-    if kept and LANGUAGE_NOTE_RE.search(kept[-1].text) and "version" in kept[-1].text.lower():
+    if kept and LANGUAGE_NOTE_RE.search(kept[-1].text) and re.search(r"version|fassung", kept[-1].text, re.I):
         return kept[:-1], dropped, kept[-1]
     return kept, dropped, None
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import re
 
-from bot.kb.model import KnowledgeBase, Section
+from bot.kb.model import KnowledgeBase
 from bot.kb.retrieve import Retriever
 from bot.settings import PROJECT_ROOT
 
@@ -34,8 +34,3 @@ def is_about_this_chat(question: str) -> bool:
 def statement_retriever() -> Retriever:
     """A lexical retriever over the assistant's privacy statement (built once per process)."""
     return Retriever(KnowledgeBase.load(STATEMENT_FILE), examples={}, semantic=False)
-
-
-def citation(section: Section) -> str:
-    """ "— Privacy statement of this assistant, 'What this chat stores'"."""
-    return f"— Privacy statement of this assistant, '{section.title}'"

@@ -1,12 +1,15 @@
 """What a section of the notice is about: topics, third parties, data categories, legal bases, retention
-statements, contacts and the right it grants (stored in each section's metadata by ``bot.kb.build``)."""
+statements, contacts and the right it grants (stored in each section's metadata by ``bot.kb.build``).
+A German section is read through its English gloss (``bot.kb.german``); its retention statements are quoted
+as the notice writes them."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-from bot.kb.model import Section
+from bot.kb.german import gloss
+from bot.kb.model import Passage, Section
 from bot.text import concepts, lemmas
 
 URL_RE = re.compile(r"https?://\S+")
@@ -72,32 +75,42 @@ def section_right(section: Section, title_is_unique: bool) -> str | None:
     return best if scores[best] > 0 else None
 
 
-def section_metadata(section: Section, title_is_unique: bool = True) -> dict[str, object]:
+def glossed(section: Section) -> Section:
+    """The section with its title and sentences in English words (for a German notice)."""
+    passages = [Passage(p.id, gloss(p.text), [gloss(x) for x in p.sentences]) for p in section.passages]
+    return Section(section.id, section.number, gloss(section.title), passages, section.parent, section.role)
+
+
+def section_metadata(section: Section, title_is_unique: bool = True, language: str = "en") -> dict[str, object]:
     """Topics, third parties, data categories, legal bases, retention statements, contacts, right."""
+    original = section
+    if language == "de":
+        section = glossed(section)
     text = section.text
     body_concepts = Counter(concepts(lemmas(text)))
     title_concepts = Counter(concepts(lemmas(section.title)))
     topics = [c for c, _ in (title_concepts + body_concepts).most_common() if not c.startswith("right_")]
     bases = []
-    for m in LEGAL_BASIS_RE.finditer(text):
+    for m in LEGAL_BASIS_RE.finditer(original.text):
         para = m.group(2) or m.group(3) or "1"
         letter = (m.group(4) or m.group(5)).lower()
         basis = f"Art. {m.group(1)}({para})({letter}) GDPR"
         if basis not in bases:
             bases.append(basis)
     companies = []
-    for m in COMPANY_RE.finditer(text):
+    for m in COMPANY_RE.finditer(original.text):
         name = f"{m.group(1).strip()} {m.group(2)}".strip()
         if name not in companies:
             companies.append(name)
     sentences = [s for p in section.passages for s in p.sentences]
+    quoted = [s for p in original.passages for s in p.sentences]
     return {
         "topics": topics[:12],
         "third_parties": companies,
         "data_categories": [k for k, rx in DATA_CATEGORIES.items() if re.search(rx, text, re.I)],
         "legal_bases": bases,
-        "retention": [s for s in sentences if RETENTION_RE.search(s)],
-        "urls": [u.rstrip(".,;)") for u in URL_RE.findall(text)],
-        "emails": [re.sub(r"\[at\]|\(at\)", "@", e, flags=re.I) for e in EMAIL_RE.findall(text)],
+        "retention": [q for s, q in zip(sentences, quoted, strict=True) if RETENTION_RE.search(s)],
+        "urls": [u.rstrip(".,;)") for u in URL_RE.findall(original.text)],
+        "emails": [re.sub(r"\[at\]|\(at\)", "@", e, flags=re.I) for e in EMAIL_RE.findall(original.text)],
         "right": section_right(section, title_is_unique),
     }

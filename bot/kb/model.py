@@ -10,6 +10,7 @@ from typing import Any
 from bot.settings import PROJECT_ROOT
 
 KB_FILE = PROJECT_ROOT / "policy_kb" / "notice.json"
+KB_FILE_DE = PROJECT_ROOT / "policy_kb" / "notice.de.json"  # a German notice, when the operator builds one
 
 
 @dataclass
@@ -54,6 +55,11 @@ class KnowledgeBase:
     sections: list[Section]
     document: dict[str, Any] = field(default_factory=dict)
     dropped_lines: list[str] = field(default_factory=list)
+
+    @property
+    def language(self) -> str:
+        """The notice's language: "en", or "de" for one built with ``--lang de``."""
+        return str(self.document.get("language") or "en")
 
     def section(self, section_id: str) -> Section:
         """The section with ``section_id``."""

@@ -5,7 +5,8 @@ Such a question asks about the notice as a whole, so one section's sentences can
 a short list drawn from the metadata the knowledge base extracts per section (data categories, third
 parties, the right a section describes, retention statements) or each section's own sentence on the topic,
 each item citing its section. A question that names anything
-more specific ("what do you collect in the server logs?") is left to retrieval.
+more specific ("what do you collect in the server logs?") is left to retrieval. A German question is read
+through its English gloss; a German reply (``lang="de"``) frames the list in German.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.kb import wording
 from bot.kb.model import KnowledgeBase, Section
 from bot.rights.catalogue import catalogue
 from bot.text import STOPWORDS, lemmas
@@ -146,7 +148,7 @@ def overview_topic(question: str, own_names: frozenset[str] = frozenset()) -> st
     return None
 
 
-def _items(kb: KnowledgeBase, topic: str) -> list[tuple[str, list[Section]]]:
+def _items(kb: KnowledgeBase, topic: str, lang: str = "en") -> list[tuple[str, list[Section]]]:
     """(text, sections) per item; for the data collected, the sections whose providers collect make one item."""
     parents = {s.parent for s in kb.sections if s.parent}
     found: list[tuple[str, Section]] = []
@@ -159,7 +161,8 @@ def _items(kb: KnowledgeBase, topic: str) -> list[tuple[str, list[Section]]]:
             top = kb.section(section.parent) if section.parent else section
             via_providers += [] if top in via_providers else [top]
         elif topic == COLLECT and meta.get("data_categories"):
-            found.append((", ".join(CATEGORY_LABELS.get(c, c) for c in meta["data_categories"]), section))
+            labels = wording.CATEGORY_LABELS_DE if lang == "de" else CATEGORY_LABELS
+            found.append((", ".join(labels.get(c, c) for c in meta["data_categories"]), section))
         elif topic == RECIPIENTS and section.id not in parents:
             named = [
                 *meta.get("third_parties", []),
@@ -169,7 +172,8 @@ def _items(kb: KnowledgeBase, topic: str) -> list[tuple[str, list[Section]]]:
                 found.append((", ".join(named), section))
         elif topic == RIGHTS and meta.get("right"):
             right = catalogue().get(meta["right"])
-            found.append((f"{right.name} ({right.article})" if right else section.title, section))
+            name = f"{right.name} ({right.article})" if right else section.title
+            found.append((wording.RIGHT_NAMES_DE.get(meta["right"], name) if lang == "de" else name, section))
     if topic == RECIPIENTS:
         return _by_parent(kb, found)
     if topic == RETENTION:
@@ -181,8 +185,15 @@ def _items(kb: KnowledgeBase, topic: str) -> list[tuple[str, list[Section]]]:
     items = [(f"{section.title}: {text}", [section]) for text, section in found]
     if via_providers:
         names = "; ".join(s.title for s in via_providers)
-        items.append((f"Embedded services ({names}): their providers receive data such as your IP address "
-                      "directly from your browser", via_providers))  # fmt: skip
+        embedded = (
+            wording.EMBEDDED_DE.format(names=names)
+            if lang == "de"
+            else (
+                f"Embedded services ({names}): their providers receive data such as your IP address directly from "
+                "your browser"
+            )
+        )
+        items.append((embedded, via_providers))
     return items
 
 
@@ -236,32 +247,41 @@ def _provider_collects(kb: KnowledgeBase, section: Section) -> bool:
     return any(PROVIDER_COLLECTS.search(s.text) for s in (section, parent) if s is not None)
 
 
-def _cite(sections: list[Section], titled: bool) -> str:
+def _cite(sections: list[Section], titled: bool, lang: str = "en") -> str:
     """How an item cites its sections (by number alone where the item already shows the title)."""
+    word = "Abschnitt" if lang == "de" else "section"
     if len(sections) == 1:
-        return f"section {sections[0].number}" if titled and sections[0].number else sections[0].label
-    return "sections " + ", ".join(s.number or s.title for s in sections)
+        if titled and sections[0].number:
+            return f"{word} {sections[0].number}"
+        return wording.section_label(sections[0], lang)
+    return ("Abschnitte " if lang == "de" else "sections ") + ", ".join(s.number or s.title for s in sections)
 
 
-def overview(question: str, kb: KnowledgeBase) -> Overview | None:
-    """The overview answer to ``question``, or None if it is not an overview question or the notice has none."""
+def overview(question: str, kb: KnowledgeBase, lang: str = "en") -> Overview | None:
+    """The overview answer to ``question`` (English, or a German question's gloss) in ``lang``, or None if it is
+    not an overview question or the notice has none."""
     topic = overview_topic(question, _own_names(kb))
     if topic is None:
         return None
-    items = _items(kb, topic)
+    items = _items(kb, topic, lang)
     if len(items) < 2:
         return None
-    lines = [f"• {text} — {_cite(sections, topic not in (RECIPIENTS, RIGHTS))}" for text, sections in items]
+    lines = [f"• {text} — {_cite(sections, topic not in (RECIPIENTS, RIGHTS), lang)}" for text, sections in items]
     cited = [s for _, sections in items for s in sections]
-    intro = INTROS[topic]
+    german = lang == "de"
+    intro = wording.OVERVIEW_INTROS_DE[topic] if german else INTROS[topic]
+    outro = (wording.RIGHTS_OUTRO_DE if topic == RIGHTS else wording.OVERVIEW_OUTRO_DE) if german else OUTROS[topic]
     access = next((s for s in kb.sections if s.metadata.get("right") == "access"), None)
     if topic == COLLECT and access is not None and _asks_what_is_held(question):
-        intro = (
-            f"What we hold about you personally you can get as a copy with your right of access ({access.label}). "
-            f"In general, {intro[0].lower()}{intro[1:]}"
-        )
-        return Overview(topic, "\n".join([intro, *lines, OUTROS[topic]]), [access, *cited], right="access")
-    return Overview(topic, "\n".join([intro, *lines, OUTROS[topic]]), cited)
+        if german:
+            intro = f"{wording.HELD_DE.format(access=wording.section_label(access, lang))} {intro}"
+        else:
+            intro = (
+                f"What we hold about you personally you can get as a copy with your right of access "
+                f"({access.label}). In general, {intro[0].lower()}{intro[1:]}"
+            )
+        return Overview(topic, "\n".join([intro, *lines, outro]), [access, *cited], right="access")
+    return Overview(topic, "\n".join([intro, *lines, outro]), cited)
 
 
 def _own_names(kb: KnowledgeBase) -> frozenset[str]:

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from bot.clock import days_left, system_clock
-from bot.notify.wording import language_label, language_of, long_date, rights_label, short_date, wishes
-from bot.rights.catalogue import catalogue, checklist
+from bot.notify.wording import language_label, language_of, long_date, short_date, wishes
+from bot.rights.catalogue import catalogue, checklist, rights_label
 from bot.settings import Settings
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 CONTRACT_FILE = Path(__file__).resolve().parent.parent / "data" / "rights.yml"
+GERMAN_FILE = Path(__file__).resolve().parent.parent / "data" / "rights_de.yml"  # the same rights, in German
 CHECKLISTS_FILES = {
     "en": Path(__file__).resolve().parent.parent / "data" / "checklists.yml",
     "de": Path(__file__).resolve().parent.parent / "data" / "checklists.de.yml",
@@ -34,18 +35,14 @@ class Right:
     article: str
     name: str
     summary: str
-    wish: str  # completes "You'd like us to ..."
-    offer: str  # completes "Would you like to ...?"
+    wish: str  # completes "You'd like us to ..." (German: "Sie möchten, dass wir ...")
+    offer: str  # completes "Would you like to ...?" (German: "Möchten Sie ...?")
     verification: Verification
 
     @property
     def intent(self) -> str:
         """The NLU intent that carries a request to exercise this right."""
         return INTENT_PREFIX + self.id
-
-    def restatement(self) -> str:
-        """Plain restatement with the article, e.g. for confirmation."""
-        return f"You'd like us to {self.wish} ({self.article})."
 
 
 # Plain wording and proportionate verification per right. Keys must equal the contract ids.
@@ -103,9 +100,13 @@ _HANDLING: dict[str, tuple[str, str, Verification]] = {
 }
 
 
-@functools.lru_cache(maxsize=1)
-def catalogue() -> dict[str, Right]:
-    """All rights by canonical id, in the contract's order."""
+@functools.lru_cache(maxsize=4)
+def catalogue(lang: str = "en") -> dict[str, Right]:
+    """All rights by canonical id, in the contract's order, worded in ``lang`` ("en" or "de")."""
+    if lang == "de":
+        return _german()
+    if lang != "en":
+        raise KeyError(f"no wording of the rights in {lang!r}")
     data = yaml.safe_load(CONTRACT_FILE.read_text(encoding="utf-8"))
     rights: dict[str, Right] = {}
     for entry in data["rights"]:
@@ -122,6 +123,19 @@ def catalogue() -> dict[str, Right]:
     if set(rights) != set(_HANDLING):
         raise RuntimeError(f"rights contract and handling table differ: {set(rights) ^ set(_HANDLING)}")
     return rights
+
+
+def _german() -> dict[str, Right]:
+    """The rights worded in German (bot/data/rights_de.yml); ids, order and verification as in the contract."""
+    data: dict[str, dict[str, str]] = yaml.safe_load(GERMAN_FILE.read_text(encoding="utf-8"))
+    english = catalogue()
+    if set(data) != set(english):
+        raise RuntimeError(f"rights_de.yml must have one entry per right id: {set(data) ^ set(english)}")
+    fields = ("article", "name", "summary", "wish", "offer")
+    return {
+        rid: Right(id=rid, verification=right.verification, **{f: str(data[rid][f]) for f in fields})
+        for rid, right in english.items()
+    }
 
 
 def right_ids() -> list[str]:
@@ -159,9 +173,9 @@ def checklist(right_id: str, language: str = "en") -> list[str]:
     return list(_checklists(language)[right_id])
 
 
-def rights_label(rights: list[str]) -> str:
-    """'Erasure (Art. 17 GDPR), Access (Art. 15 GDPR)'."""
-    known = catalogue()
+def rights_label(rights: list[str], lang: str = "en") -> str:
+    """'Erasure (Art. 17 GDPR), Access (Art. 15 GDPR)', in ``lang``."""
+    known = catalogue(lang)
     return ", ".join(f"{known[r].name} ({known[r].article})" for r in rights if r in known)
 
 

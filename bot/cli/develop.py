@@ -130,7 +130,18 @@ def eval_kb(question_set: str, show_misses: bool) -> None:
 @pass_ctx
 def eval_nlu(ctx: Ctx, no_baseline: bool, folds: int) -> None:
     """Right recognition on the held-out, real-world-style and German sets, against Rasa's default pipeline."""
-    from bot.devtools.nlu_eval import EVAL_SETS, by_kind, cross_validate, load_heldout, report, score, side_by_side
+    from bot.devtools.nlu_eval import (
+        EVAL_SETS,
+        by_kind,
+        cross_validate,
+        entity_report,
+        load_entities,
+        load_heldout,
+        report,
+        score,
+        score_entities,
+        side_by_side,
+    )
     from bot.devtools.training import BASELINE_CONFIG_FILE
     from bot.devtools.training import train as do_train
     from bot.devtools.triager import Triager
@@ -147,6 +158,7 @@ def eval_nlu(ctx: Ctx, no_baseline: bool, folds: int) -> None:
         if result["kinds"]:
             click.echo(f"  {name}: exact set by kind")
             click.echo(by_kind(result))
+    click.echo(entity_report(score_entities(lambda t: ours.parse(t)["entities"], load_entities())))
     whole_only = Triager(model, split_clauses=False)
     click.echo(
         report(

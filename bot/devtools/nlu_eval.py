@@ -19,6 +19,7 @@ from bot.settings import PROJECT_ROOT
 
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
 HELDOUT_FILE = EVAL_DIR / "nlu_heldout.yml"
+ENTITY_FILE = EVAL_DIR / "entities_dev.yml"  # ours: names, dates, references, data categories, emails, codes
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,45 @@ def score(predict: Callable[[str], list[str]], items: list[Labelled]) -> dict[st
         "confusions": confusions.most_common(),
         "kinds": {k: (right, total) for k, (right, total) in sorted(kinds.items()) if k},
     }
+
+
+def load_entities(path: Path = ENTITY_FILE) -> list[tuple[str, frozenset[tuple[str, str]]]]:
+    """Messages and the (entity, value) pairs expected in each."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [(str(m["text"]), frozenset((e, str(v)) for e, v in m["entities"])) for m in data["messages"]]
+
+
+def score_entities(
+    parse: Callable[[str], list[dict[str, Any]]], items: list[tuple[str, frozenset[tuple[str, str]]]]
+) -> dict[str, Any]:
+    """Micro precision/recall/F1 of (entity, value) pairs and the found/expected count per entity type."""
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for text, gold in items:
+        got = {(str(e["entity"]), str(e["value"])) for e in parse(text)}
+        tp.update(e for e, _ in got & gold)
+        fp.update(e for e, _ in got - gold)
+        fn.update(e for e, _ in gold - got)
+    t, f, n = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    kinds = sorted(set(tp) | set(fp) | set(fn))
+    return {
+        "precision": t / (t + f) if t + f else 0.0,
+        "recall": t / (t + n) if t + n else 0.0,
+        "f1": 2 * t / (2 * t + f + n) if t + f + n else 0.0,
+        "per_entity": {k: (tp[k], tp[k] + fn[k], fp[k]) for k in kinds},
+    }
+
+
+def entity_report(result: dict[str, Any]) -> str:
+    """One line of entity figures."""
+    per = "; ".join(
+        f"{k} {found}/{expected} (+{wrong} wrong)" for k, (found, expected, wrong) in result["per_entity"].items()
+    )
+    return (
+        f"entities ({ENTITY_FILE.name}): precision {result['precision']:.3f} recall {result['recall']:.3f} "
+        f"F1 {result['f1']:.3f} | {per}"
+    )
 
 
 def report(name: str, result: dict[str, Any], detail: bool = True) -> str:

@@ -229,6 +229,11 @@ def test_clauses_split_at_a_second_german_request_in_one_sentence() -> None:
         "Ich widerrufe meine Einwilligung",
         "widerspreche darüber hinaus jeder Werbung",
     ]
+    assert clauses("Ich widerrufe die Einwilligung, widerspreche der Werbung und verlange Auskunft.") == [
+        "Ich widerrufe die Einwilligung",
+        "widerspreche der Werbung",
+        "verlange Auskunft",
+    ]
     assert clauses("Zieht meine Einwilligung zurück und hört auf, meine Daten zu nutzen") == [
         "Zieht meine Einwilligung zurück",
         "hört auf, meine Daten zu nutzen",
@@ -264,5 +269,7 @@ def test_a_general_german_question_or_a_disclaimer_requests_nothing() -> None:
     told = "Kann ich meine Daten exportieren? Ich frage nur aus Interesse."
     assert combine(told, parse("request_portability", 0.9), []).rights == []
     assert combine("Ich will noch nichts beantragen, nur verstehen.", parse("request_access", 0.6), []).rights == []
+    some_day = "Falls ich irgendwann eine Kopie will, an wen schreibe ich?"
+    assert combine(some_day, parse("request_access", 0.9), []).rights == []
     assert combine("Können Sie meine Daten löschen?", parse("request_erasure", 0.9), []).rights == ["erasure"]
     assert combine("Kann ich eine Kopie meiner Daten haben?", parse("request_access", 0.9), []).rights == ["access"]

@@ -45,7 +45,7 @@ _EN_CONNECTIVE = r"and then|and afterwards|and (?:i )?also|then|afterwards|plus|
 _DE_CONNECTIVE = r"und (?:dann|danach|anschließend|außerdem|zudem|darüber hinaus|des Weiteren|zusätzlich)|sowie"
 # Adverbs that start a new request after a comma, but sit inside one ("widerspreche darüber hinaus jeder …") without.
 _DE_COMMA_CONNECTIVE = r"außerdem|zudem|des Weiteren|darüber hinaus|zusätzlich"
-# "… und widerspreche der Werbung", "… und hört auf, …": a second request in the same sentence.
+# "…, widerspreche der Werbung und verlange …", "… und hört auf, …": a second request in the same sentence.
 _DE_FIRST_PERSON = r"widerspreche|widerrufe|verlange|beantrage|fordere|ersuche|untersage|lege|ziehe"
 _DE_IMPERATIVE = r"löscht|hört|stoppt|sperrt|schickt|sendet|korrigiert|berichtigt|sagt|gebt|nennt|informiert|entfernt"
 CLAUSE_SPLIT_RE = re.compile(
@@ -53,7 +53,7 @@ CLAUSE_SPLIT_RE = re.compile(
     rf"|\s*,\s+(?:also|and|und|dann|danach|anschließend|{_DE_COMMA_CONNECTIVE})\s+"
     r"|\s+and\s+(?=(?:please\s+)?(?:i\s+)?[a-z]+\s+(?:me|my|all|the|your|everything|it)\b)"
     r"|\s+und\s+(?=(?:bitte\s+)?\w+(?:en|t)\s+(?:Sie|ihr)\b)"
-    rf"|\s+und\s+(?=(?:ich\s+)?(?:{_DE_FIRST_PERSON})\b)|\s+und\s+(?=(?:bitte\s+)?(?:{_DE_IMPERATIVE})\b))",
+    rf"|(?:\s+und|\s*,)\s+(?=(?:ich\s+)?(?:{_DE_FIRST_PERSON})\b)|\s+und\s+(?=(?:bitte\s+)?(?:{_DE_IMPERATIVE})\b))",
     re.I,
 )
 
@@ -145,12 +145,14 @@ RESERVATION_RE = re.compile(
     r"\bbehalte\s+(?:ich\s+)?mir\b[^.;!?]*\bvor\b|\bvorbehalten\b|\breserve (?:the|my) right", re.I
 )
 COMPLAINT = "complaint"
-# A message that says it asks nothing: "nur mal allgemein gefragt", "ich will noch nichts beantragen", "just curious".
+# A message that says it asks nothing: "nur mal allgemein gefragt", "ich will noch nichts beantragen", "just curious",
+# or asks for some day ("Falls ich irgendwann eine Kopie will, …").
 DISCLAIMER_RE = re.compile(
     r"\b(?:nur\s+(?:mal\s+|so\s+)?(?:allgemein|theoretisch|hypothetisch)|(?:rein|nur|nur\s+so)\s+aus\s+(?:interesse|neugier)"
     r"|aus\s+reinem\s+interesse|(?:noch|derzeit|vorerst|momentan)\s+(?:nichts\s+beantragen|keinen\s+antrag|keine\s+rechte)"
     r"|keine\s+rechte\s+geltend|just\s+(?:curious|asking|wondering)|out\s+of\s+(?:pure\s+)?curiosity"
-    r"|not\s+(?:making|submitting|filing)\s+(?:a|any)\s+request)",
+    r"|not\s+(?:making|submitting|filing)\s+(?:a|any)\s+request"
+    r"|(?:falls|wenn|sollte)\s+ich\s+(?:irgendwann|eines\s+tages)|\bif\s+i\s+ever\b)",
     re.I,
 )
 # A German question in general terms ("Muss ein Unternehmen …?", "Darf eine Firma …?"): asks about a right.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.runtime.letters import as_letter
+from bot.runtime.letters import as_letter, as_question
 
 INTENTS = ["ask_question", "request_access", "request_erasure", "request_access+request_erasure", "request_complaint"]
 
@@ -47,3 +47,16 @@ def test_a_letter_read_as_a_complaint_for_its_closing_threat_gets_the_request_it
     ]
     out = as_letter(whole, parts, INTENTS)
     assert out["intent"] == {"name": "request_erasure", "confidence": 0.8}
+
+
+def test_a_message_that_takes_its_request_back_becomes_a_question() -> None:
+    general = parse("Muss ein Unternehmen mir sagen, wem es meine Daten gibt?", "request_notification", 0.7)
+    assert as_question(general)["intent"] == {"name": "ask_question", "confidence": 0.7}
+    whole = parse("Kann ich mich beschweren? Nur mal allgemein gefragt.", "request_complaint", 0.8)
+    parts = [
+        ("Kann ich mich beschweren", parse("x", "request_complaint", 0.9)),
+        ("Nur mal allgemein gefragt", parse("x", "ask_question", 0.9)),
+    ]
+    assert as_letter(whole, parts, INTENTS)["intent"]["name"] == "ask_question"
+    greeting = parse("hallo", "greet", 0.99)
+    assert as_question(greeting) is greeting

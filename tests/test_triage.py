@@ -222,3 +222,54 @@ def test_a_complaint_asked_for_outright_in_a_letter_counts() -> None:
         ("I want to lodge a complaint about this", parse("request_complaint", 0.97)),
     ]
     assert combine("x", parse("request_complaint", 0.9), parts).rights == ["complaint"]
+
+
+def test_clauses_split_at_a_second_german_request_in_one_sentence() -> None:
+    assert clauses("Ich widerrufe meine Einwilligung und widerspreche darüber hinaus jeder Werbung.") == [
+        "Ich widerrufe meine Einwilligung",
+        "widerspreche darüber hinaus jeder Werbung",
+    ]
+    assert clauses("Ich widerrufe die Einwilligung, widerspreche der Werbung und verlange Auskunft.") == [
+        "Ich widerrufe die Einwilligung",
+        "widerspreche der Werbung",
+        "verlange Auskunft",
+    ]
+    assert clauses("Zieht meine Einwilligung zurück und hört auf, meine Daten zu nutzen") == [
+        "Zieht meine Einwilligung zurück",
+        "hört auf, meine Daten zu nutzen",
+    ]
+    assert clauses("Bitte löschen Sie außerdem alle meine Daten aus Ihren Verteilern") == [
+        "Bitte löschen Sie außerdem alle meine Daten aus Ihren Verteilern"
+    ]
+    assert clauses("Ich möchte eine Kopie, zudem sollen Sie mein Konto löschen") == [
+        "Ich möchte eine Kopie",
+        "sollen Sie mein Konto löschen",
+    ]
+    assert clauses("Gleichzeitig mache ich mein Recht auf Datenübertragbarkeit geltend.") == [
+        "mache ich mein Recht auf Datenübertragbarkeit geltend"
+    ]
+
+
+def test_a_reservation_to_complain_is_not_a_complaint() -> None:
+    alone = "Ich behalte mir vor, mich an die Aufsichtsbehörde zu wenden."
+    assert combine(alone, parse("request_complaint", 0.9), []).rights == []
+    parts = [
+        ("Bitte erteilen Sie mir Auskunft", parse("request_access", 0.98)),
+        ("Ich behalte mir vor, mich an die Aufsichtsbehörde zu wenden", parse("request_complaint", 0.95)),
+    ]
+    assert combine("x", parse("request_access+request_complaint", 0.7), parts).rights == ["access"]
+    assert combine("Ich möchte mich beschweren", parse("request_complaint", 0.95), []).rights == ["complaint"]
+
+
+def test_a_general_german_question_or_a_disclaimer_requests_nothing() -> None:
+    general = "Muss ein Unternehmen die Empfänger über eine Berichtigung informieren?"
+    t = combine(general, parse("request_notification", 0.8), [])
+    assert t.rights == []
+    assert combine("Darf eine Firma eine Löschung verweigern?", parse("request_erasure", 0.7), []).rights == []
+    told = "Kann ich meine Daten exportieren? Ich frage nur aus Interesse."
+    assert combine(told, parse("request_portability", 0.9), []).rights == []
+    assert combine("Ich will noch nichts beantragen, nur verstehen.", parse("request_access", 0.6), []).rights == []
+    some_day = "Falls ich irgendwann eine Kopie will, an wen schreibe ich?"
+    assert combine(some_day, parse("request_access", 0.9), []).rights == []
+    assert combine("Können Sie meine Daten löschen?", parse("request_erasure", 0.9), []).rights == ["erasure"]
+    assert combine("Kann ich eine Kopie meiner Daten haben?", parse("request_access", 0.9), []).rights == ["access"]

@@ -127,9 +127,11 @@ def eval_kb(question_set: str, show_misses: bool) -> None:
 @eval_group.command("nlu")
 @click.option("--no-baseline", is_flag=True, help="Skip training and scoring the rasa init baseline.")
 @click.option("--folds", default=3, show_default=True, help="Folds of `rasa test nlu` cross-validation (0: skip).")
+@click.option("--show-misses", is_flag=True, help="List the messages of the development sets triaged wrongly.")
 @pass_ctx
-def eval_nlu(ctx: Ctx, no_baseline: bool, folds: int) -> None:
-    """Right recognition on the held-out, real-world-style and German sets, against Rasa's default pipeline."""
+def eval_nlu(ctx: Ctx, no_baseline: bool, folds: int, show_misses: bool) -> None:
+    """Right recognition on the held-out, real-world-style, German and development sets, against Rasa's default
+    pipeline."""
     from bot.devtools.nlu_eval import (
         EVAL_SETS,
         by_kind,
@@ -146,7 +148,7 @@ def eval_nlu(ctx: Ctx, no_baseline: bool, folds: int) -> None:
     from bot.devtools.training import train as do_train
     from bot.devtools.triager import Triager
 
-    sets = {spec.name: load_heldout(spec.path) for spec in EVAL_SETS}
+    sets = {spec.name: load_heldout(spec.path) for spec in EVAL_SETS if spec.path.exists()}
     items = sets["heldout"]
     model, _ = run_step(lambda: do_train(ctx.settings.model_dir))
     ours = Triager(model)
@@ -159,6 +161,10 @@ def eval_nlu(ctx: Ctx, no_baseline: bool, folds: int) -> None:
             click.echo(f"  {name}: exact set by kind")
             click.echo(by_kind(result))
     click.echo(entity_report(score_entities(lambda t: ours.parse(t)["entities"], load_entities())))
+    if show_misses:  # development sets only: the held-out sets' messages are never shown
+        for spec in EVAL_SETS:
+            for miss in results.get(spec.name, {}).get("misses", []) if spec.dev else []:
+                click.echo(f"  miss ({spec.name}): {json.dumps(miss, ensure_ascii=False)}")
     whole_only = Triager(model, split_clauses=False)
     click.echo(
         report(

@@ -42,20 +42,26 @@ _ABBREVIATIONS = (
 )
 _NO_BREAK = "".join(f"(?<!\\b{a})" for a in _ABBREVIATIONS) + r"(?<!\b\w)"
 _EN_CONNECTIVE = r"and then|and afterwards|and (?:i )?also|then|afterwards|plus|as well as"
-_DE_CONNECTIVE = (
-    r"und dann|und danach|und anschließend|und außerdem|und zudem|außerdem|des Weiteren|zudem|sowie|darüber hinaus"
-)
+_DE_CONNECTIVE = r"und (?:dann|danach|anschließend|außerdem|zudem|darüber hinaus|des Weiteren|zusätzlich)|sowie"
+# Adverbs that start a new request after a comma, but sit inside one ("widerspreche darüber hinaus jeder …") without.
+_DE_COMMA_CONNECTIVE = r"außerdem|zudem|des Weiteren|darüber hinaus|zusätzlich"
+# "…, widerspreche der Werbung und verlange …", "… und hört auf, …": a second request in the same sentence.
+_DE_FIRST_PERSON = r"widerspreche|widerrufe|verlange|beantrage|fordere|ersuche|untersage|lege|ziehe"
+_DE_IMPERATIVE = r"löscht|hört|stoppt|sperrt|schickt|sendet|korrigiert|berichtigt|sagt|gebt|nennt|informiert|entfernt"
 CLAUSE_SPLIT_RE = re.compile(
-    rf"(?:{_NO_BREAK}[.;!?]+\s+|\s*,?\s+(?:{_EN_CONNECTIVE}|{_DE_CONNECTIVE})\s+|\s*,\s+(?:also|and|und|dann|danach|anschließend)\s+"
+    rf"(?:{_NO_BREAK}[.;!?]+\s+|\s*,?\s+(?:{_EN_CONNECTIVE}|{_DE_CONNECTIVE})\s+"
+    rf"|\s*,\s+(?:also|and|und|dann|danach|anschließend|{_DE_COMMA_CONNECTIVE})\s+"
     r"|\s+and\s+(?=(?:please\s+)?(?:i\s+)?[a-z]+\s+(?:me|my|all|the|your|everything|it)\b)"
-    r"|\s+und\s+(?=(?:bitte\s+)?\w+(?:en|t)\s+(?:Sie|ihr)\b))",
+    r"|\s+und\s+(?=(?:bitte\s+)?\w+(?:en|t)\s+(?:Sie|ihr)\b)"
+    rf"|(?:\s+und|\s*,)\s+(?=(?:ich\s+)?(?:{_DE_FIRST_PERSON})\b)|\s+und\s+(?=(?:bitte\s+)?(?:{_DE_IMPERATIVE})\b))",
     re.I,
 )
 
 
 LEADING_CONNECTIVE_RE = re.compile(
     r"^(?:and|also|then|afterwards|plus|but|furthermore|in addition|additionally|moreover"
-    r"|und|außerdem|zudem|dann|danach|anschließend|des Weiteren|darüber hinaus|ferner)\b[\s,]*",
+    r"|und|außerdem|zudem|dann|danach|anschließend|des Weiteren|darüber hinaus|ferner|zusätzlich|weiterhin"
+    r"|gleichzeitig|zugleich|zuvor|zunächst|unabhängig davon)\b[\s,]*",
     re.I,
 )
 
@@ -134,17 +140,49 @@ def is_question(whole: dict[str, Any]) -> bool:
 THREAT_RE = re.compile(
     r"\b(?:otherwise|if|should|unless|failing|or else|andernfalls|ansonsten|sonst|sollte|sollten|falls|wenn)\b", re.I
 )
+# "Ich behalte mir vor, mich an die Aufsichtsbehörde zu wenden", "I reserve the right to complain": no request.
+RESERVATION_RE = re.compile(
+    r"\bbehalte\s+(?:ich\s+)?mir\b[^.;!?]*\bvor\b|\bvorbehalten\b|\breserve (?:the|my) right", re.I
+)
 COMPLAINT = "complaint"
+# A message that says it asks nothing: "nur mal allgemein gefragt", "ich will noch nichts beantragen", "just curious",
+# or asks for some day ("Falls ich irgendwann eine Kopie will, …").
+DISCLAIMER_RE = re.compile(
+    r"\b(?:nur\s+(?:mal\s+|so\s+)?(?:allgemein|theoretisch|hypothetisch)|(?:rein|nur|nur\s+so)\s+aus\s+(?:interesse|neugier)"
+    r"|aus\s+reinem\s+interesse|(?:noch|derzeit|vorerst|momentan)\s+(?:nichts\s+beantragen|keinen\s+antrag|keine\s+rechte)"
+    r"|keine\s+rechte\s+geltend|just\s+(?:curious|asking|wondering)|out\s+of\s+(?:pure\s+)?curiosity"
+    r"|not\s+(?:making|submitting|filing)\s+(?:a|any)\s+request"
+    r"|(?:falls|wenn|sollte)\s+ich\s+(?:irgendwann|eines\s+tages)|\bif\s+i\s+ever\b)",
+    re.I,
+)
+# A German question in general terms ("Muss ein Unternehmen …?", "Darf eine Firma …?"): asks about a right.
+GENERAL_QUESTION_RE = re.compile(
+    r"^(?:muss|müssen|darf|dürfen|kann|können|soll|sollte|gilt|gelten|ist|sind|hat|haben|wie\s+lange|wie\s+viel\s+zeit"
+    r"|wann|warum|wieso)\s+(?:sich\s+)?(?:ein|eine|einer|man|firmen|unternehmen|verantwortliche|die\s+firma"
+    r"|das\s+unternehmen|der\s+verantwortliche)\b[^.!?]*\?\s*$",
+    re.I,
+)
 
 
-def _drop_threatened_complaint(rights: list[str], parts: list[tuple[str, dict[str, Any]]]) -> list[str]:
-    """A letter's complaint counts only if a clause asks for it outright, not as a closing threat ("otherwise …")."""
-    if COMPLAINT not in rights or len(parts) < 2:
+def asks_nothing(text: str) -> bool:
+    """Whether a message says outright that it requests nothing, or is one question in general terms."""
+    return bool(DISCLAIMER_RE.search(text) or GENERAL_QUESTION_RE.search(text.strip()))
+
+
+def _drop_threatened_complaint(text: str, rights: list[str], parts: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """A letter's complaint counts only if a clause asks for it outright, not as a closing threat ("otherwise …")
+    or a reservation ("Ich behalte mir vor, …"); a message of one clause, only if it is no reservation."""
+    if COMPLAINT not in rights:
         return rights
-    outright = any(
-        COMPLAINT in requested_rights(parse, WHOLE_THRESHOLD) and not THREAT_RE.search(clause)
-        for clause, parse in parts
-    )
+    if len(parts) < 2:
+        outright = not RESERVATION_RE.search(text)
+    else:
+        outright = any(
+            COMPLAINT in requested_rights(parse, WHOLE_THRESHOLD)
+            and not THREAT_RE.search(clause)
+            and not RESERVATION_RE.search(clause)
+            for clause, parse in parts
+        )
     return rights if outright else [r for r in rights if r != COMPLAINT]
 
 
@@ -164,9 +202,11 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
             continue  # a question about rights requests nothing, whatever its parts look like
         rights.extend(r for r in requested_rights(parse, CLAUSE_THRESHOLD) if r not in rights)
     question_about = rights_named(text) if intent == QUESTION_INTENT else []
+    if asks_nothing(text):
+        question_about, rights = question_about or rights_named(text), []
     return Triage(
         message=text,
-        rights=_drop_threatened_complaint(rights, parts),
+        rights=_drop_threatened_complaint(text, rights, parts),
         intent=intent,
         confidence=confidence,
         entities=_entities(whole),

@@ -5,7 +5,9 @@ of a letter ("Once I have it, please erase it") is then lost. ``apply()`` wraps 
 that a message of several clauses is also parsed clause by clause and decided as ``bot.rights.triage`` decides
 it (``bot.rights.triage.combine``: explanations, questions, unsure clauses and a closing threat to complain add
 nothing). When that gives other rights than the whole message's intent, the message gets the domain's intent
-for exactly those rights; when the domain has none for the combination, the whole message's parse stands.
+for exactly those rights; when the domain has none for the combination, the whole message's parse stands. A
+request intent for a message that asks nothing by those rules ("Muss ein Unternehmen …?", "nur mal allgemein
+gefragt", "Ich behalte mir vor, mich an die Aufsichtsbehörde zu wenden") becomes a question.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rights.catalogue import rights_from_intent
-from bot.rights.triage import CLAUSE_THRESHOLD, clauses, combine, is_question
+from bot.rights.triage import CLAUSE_THRESHOLD, QUESTION_INTENT, clauses, combine, is_question
 
 _original = MessageProcessor._parse_message_with_graph
 
@@ -26,13 +28,26 @@ def as_letter(parse: dict[str, Any], parts: list[tuple[str, dict[str, Any]]], in
     """``parse`` with the intent for the rights of the whole message and its clauses, if the domain has one."""
     rights = set(combine(parse.get("text") or "", parse, parts).rights)
     current = parse.get("intent") or {}
-    if not rights or rights == set(rights_from_intent(current.get("name"))):
+    if not rights:
+        return as_question(parse)
+    if rights == set(rights_from_intent(current.get("name"))):
         return parse
     name = next((i for i in intents if set(rights_from_intent(i)) == rights), None)
     if name is None:
         return parse
     chosen = {"name": name, "confidence": max(CLAUSE_THRESHOLD, float(current.get("confidence") or 0.0))}
     ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != name]
+    return {**parse, "intent": chosen, "intent_ranking": [dict(chosen), *ranking]}
+
+
+def as_question(parse: dict[str, Any]) -> dict[str, Any]:
+    """``parse`` as a question when its intent is a request the message itself takes back ("nur mal allgemein
+    gefragt", "Ich behalte mir vor, mich zu beschweren"): ``bot.rights.triage.combine`` finds no right in it."""
+    current = parse.get("intent") or {}
+    if not rights_from_intent(current.get("name")):
+        return parse
+    chosen = {"name": QUESTION_INTENT, "confidence": float(current.get("confidence") or 0.0)}
+    ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != QUESTION_INTENT]
     return {**parse, "intent": chosen, "intent_ranking": [dict(chosen), *ranking]}
 
 
@@ -45,8 +60,8 @@ def _parse_letter(
     parse: dict[str, Any] = _original(self, message, tracker, only_output_properties)
     text = message.text or ""
     parts = [] if text.startswith("/") or is_question(parse) else clauses(text)
-    if len(parts) < 2:
-        return parse  # one clause, or a question (its clauses could add nothing): no more parses
+    if len(parts) < 2:  # one clause, or a question (its clauses could add nothing): no more parses
+        return parse if is_question(parse) or combine(text, parse, []).rights else as_question(parse)
     parsed = [(part, _original(self, UserMessage(part, sender_id=message.sender_id), tracker, True)) for part in parts]
     return as_letter(parse, parsed, list(self.domain.intents))
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.rights import letters_en
 from bot.rights.catalogue import requested_rights, right_ids
 from bot.text import concepts, lemmas
 
@@ -47,7 +48,8 @@ _DE_CONNECTIVE = (
 )
 CLAUSE_SPLIT_RE = re.compile(
     rf"(?:{_NO_BREAK}[.;!?]+\s+|\s*,?\s+(?:{_EN_CONNECTIVE}|{_DE_CONNECTIVE})\s+|\s*,\s+(?:also|and|und|dann|danach|anschließend)\s+"
-    r"|\s+and\s+(?=(?:please\s+)?(?:i\s+)?[a-z]+\s+(?:me|my|all|the|your|everything|it)\b)"
+    r"|\s+and\s+(?=(?:please\s+)?(?:i\s+)?(?!(?:from|in|on|at|of|for|to|with|by|about|into|across|within)\b)[a-z]+\s+(?:me|my|all|the|your|everything|it|everyone|anyone|them)\b)"
+    r"|,\s+(?=I\s+(?:also\s+|hereby\s+|further\s+)?(?:object|withdraw|revoke|request|want|ask|demand)\b)"
     r"|\s+und\s+(?=(?:bitte\s+)?\w+(?:en|t)\s+(?:Sie|ihr)\b))",
     re.I,
 )
@@ -153,16 +155,22 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
     intent, confidence = _top_intent(whole)
     rights: list[str] = []
     asks_question = is_question(whole)
+    parts = list(parts)
+    english = letters_en.is_english(text)
     if not asks_question:
         rights.extend(requested_rights(whole, WHOLE_THRESHOLD))
     clause_info = []
-    parts = list(parts)
     for clause, parse in parts:
         c_intent, c_conf = _top_intent(parse)
         clause_info.append({"text": clause, "intent": c_intent, "confidence": round(c_conf, 3)})
-        if asks_question:
+        if english:
+            if not letters_en.asks(clause, text):
+                continue  # an explanation, a list item, a general question: asks for nothing
+        elif asks_question:
             continue  # a question about rights requests nothing, whatever its parts look like
         rights.extend(r for r in requested_rights(parse, CLAUSE_THRESHOLD) if r not in rights)
+    if english and letters_en.disclaims(text):
+        rights = []  # "I am not making a request myself"
     question_about = rights_named(text) if intent == QUESTION_INTENT else []
     return Triage(
         message=text,

@@ -17,6 +17,7 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rights.catalogue import rights_from_intent
+from bot.rights.letters_en import is_english
 from bot.rights.triage import CLAUSE_THRESHOLD, clauses, combine, is_question
 
 _original = MessageProcessor._parse_message_with_graph
@@ -44,9 +45,10 @@ def _parse_letter(
 ) -> dict[str, Any]:
     parse: dict[str, Any] = _original(self, message, tracker, only_output_properties)
     text = message.text or ""
-    parts = [] if text.startswith("/") or is_question(parse) else clauses(text)
+    question = is_question(parse) and not is_english(text)  # an English letter's request sentences count anyway
+    parts = [] if text.startswith("/") or question else clauses(text)
     if len(parts) < 2:
-        return parse  # one clause, or a question (its clauses could add nothing): no more parses
+        return parse  # one clause, or a German question (its clauses could add nothing): no more parses
     parsed = [(part, _original(self, UserMessage(part, sender_id=message.sender_id), tracker, True)) for part in parts]
     return as_letter(parse, parsed, list(self.domain.intents))
 

@@ -62,3 +62,14 @@ def test_an_english_letter_read_as_a_question_gets_the_request_its_sentences_mak
         ("Regards, Jo", parse("x", "ask_question", 0.99)),
     ]
     assert as_letter(whole, parts, [*INTENTS, "request_objection"])["intent"]["name"] == "request_objection"
+
+
+def test_a_combination_without_an_intent_gets_its_largest_part_not_a_right_it_lacks() -> None:
+    whole = parse("Send me my data. Erase it. Please register my complaint.", "ask_question", 0.6)
+    parts = [
+        ("Send me my data", parse("x", "request_access", 0.95)),
+        ("Erase it", parse("x", "request_erasure", 0.95)),
+        ("Please register my complaint", parse("x", "request_complaint", 0.95)),
+    ]
+    out = as_letter(whole, parts, [*INTENTS, "request_portability"])
+    assert out["intent"]["name"] == "request_access+request_erasure"

@@ -5,7 +5,8 @@ of a letter ("Once I have it, please erase it") is then lost. ``apply()`` wraps 
 that a message of several clauses is also parsed clause by clause and decided as ``bot.rights.triage`` decides
 it (``bot.rights.triage.combine``: explanations, questions, unsure clauses and a closing threat to complain add
 nothing). When that gives other rights than the whole message's intent, the message gets the domain's intent
-for exactly those rights; when the domain has none for the combination, the whole message's parse stands.
+for exactly those rights; when the domain has none for the combination, the whole message's parse stands if it
+asks for some of them and nothing else, otherwise the intent for the largest part of them replaces it.
 """
 
 from __future__ import annotations
@@ -31,10 +32,21 @@ def as_letter(parse: dict[str, Any], parts: list[tuple[str, dict[str, Any]]], in
         return parse
     name = next((i for i in intents if set(rights_from_intent(i)) == rights), None)
     if name is None:
+        name = _largest_part(rights, current.get("name"), intents)
+    if name is None:
         return parse
     chosen = {"name": name, "confidence": max(CLAUSE_THRESHOLD, float(current.get("confidence") or 0.0))}
     ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != name]
     return {**parse, "intent": chosen, "intent_ranking": [dict(chosen), *ranking]}
+
+
+def _largest_part(rights: set[str], current: str | None, intents: list[str]) -> str | None:
+    """Without an intent for all of ``rights``: none if the parse asks for some of them, else the largest part."""
+    own = set(rights_from_intent(current))
+    if own and own <= rights:
+        return None  # the parse names some of the letter's rights and none besides: it stands
+    parts = [i for i in intents if rights_from_intent(i) and set(rights_from_intent(i)) <= rights]
+    return max(parts, key=lambda i: len(rights_from_intent(i)), default=None)
 
 
 def _parse_letter(

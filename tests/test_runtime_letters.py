@@ -32,8 +32,14 @@ def test_explanations_and_unsure_clauses_add_nothing() -> None:
 
 
 def test_a_question_stays_a_question_and_unknown_combinations_keep_the_parse() -> None:
-    question = parse("What is erasure? Delete my data.", "ask_question", 0.9)
-    assert as_letter(question, [("Delete my data", parse("x", "request_erasure", 0.99))], INTENTS) is question
+    question = parse("What is erasure? Can a company refuse it?", "ask_question", 0.9)
+    parts = [
+        ("What is erasure", parse("x", "ask_question", 0.9)),
+        ("Can a company refuse it", parse("x", "request_erasure", 0.99)),
+    ]
+    assert as_letter(question, parts, INTENTS) is question
+    german = parse("Was ist Löschung? Löschen Sie meine Daten.", "ask_question", 0.9)
+    assert as_letter(german, [("Löschen Sie meine Daten", parse("x", "request_erasure", 0.99))], INTENTS) is german
     whole = parse("a. b.", "request_access", 0.9)
     parts = [("a", parse("x", "request_access", 0.9)), ("b", parse("x", "request_complaint", 0.9))]
     assert as_letter(whole, parts, INTENTS) is whole
@@ -60,3 +66,23 @@ def test_a_message_that_takes_its_request_back_becomes_a_question() -> None:
     assert as_letter(whole, parts, INTENTS)["intent"]["name"] == "ask_question"
     greeting = parse("hallo", "greet", 0.99)
     assert as_question(greeting) is greeting
+
+
+def test_an_english_letter_read_as_a_question_gets_the_request_its_sentences_make() -> None:
+    whole = parse("Dear team, I object to the use of my data for analytics. Regards, Jo", "ask_question", 1.0)
+    parts = [
+        ("Dear team, I object to the use of my data for analytics", parse("x", "request_objection", 0.95)),
+        ("Regards, Jo", parse("x", "ask_question", 0.99)),
+    ]
+    assert as_letter(whole, parts, [*INTENTS, "request_objection"])["intent"]["name"] == "request_objection"
+
+
+def test_a_combination_without_an_intent_gets_its_largest_part_not_a_right_it_lacks() -> None:
+    whole = parse("Send me my data. Erase it. Please register my complaint.", "ask_question", 0.6)
+    parts = [
+        ("Send me my data", parse("x", "request_access", 0.95)),
+        ("Erase it", parse("x", "request_erasure", 0.95)),
+        ("Please register my complaint", parse("x", "request_complaint", 0.95)),
+    ]
+    out = as_letter(whole, parts, [*INTENTS, "request_portability"])
+    assert out["intent"]["name"] == "request_access+request_erasure"

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.rights import letters_en
 from bot.rights.catalogue import requested_rights, right_ids
 from bot.text import concepts, lemmas
 
@@ -51,7 +52,9 @@ _DE_IMPERATIVE = r"löscht|hört|stoppt|sperrt|schickt|sendet|korrigiert|bericht
 CLAUSE_SPLIT_RE = re.compile(
     rf"(?:{_NO_BREAK}[.;!?]+\s+|\s*,?\s+(?:{_EN_CONNECTIVE}|{_DE_CONNECTIVE})\s+"
     rf"|\s*,\s+(?:also|and|und|dann|danach|anschließend|{_DE_COMMA_CONNECTIVE})\s+"
-    r"|\s+and\s+(?=(?:please\s+)?(?:i\s+)?[a-z]+\s+(?:me|my|all|the|your|everything|it)\b)"
+    r"|\s+and\s+(?=(?:please\s+)?(?:i\s+)?(?!(?:from|in|on|at|of|for|to|with|by|about|into|across|within)\b)[a-z]+\s+"
+    r"(?:me|my|all|the|your|everything|it|everyone|anyone|them)\b)"
+    r"|,\s+(?=I\s+(?:also\s+|hereby\s+|further\s+)?(?:object|withdraw|revoke|request|want|ask|demand)\b)"
     r"|\s+und\s+(?=(?:bitte\s+)?\w+(?:en|t)\s+(?:Sie|ihr)\b)"
     rf"|(?:\s+und|\s*,)\s+(?=(?:ich\s+)?(?:{_DE_FIRST_PERSON})\b)|\s+und\s+(?=(?:bitte\s+)?(?:{_DE_IMPERATIVE})\b))",
     re.I,
@@ -191,16 +194,22 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
     intent, confidence = _top_intent(whole)
     rights: list[str] = []
     asks_question = is_question(whole)
+    parts = list(parts)
+    english = letters_en.is_english(text)
     if not asks_question:
         rights.extend(requested_rights(whole, WHOLE_THRESHOLD))
     clause_info = []
-    parts = list(parts)
     for clause, parse in parts:
         c_intent, c_conf = _top_intent(parse)
         clause_info.append({"text": clause, "intent": c_intent, "confidence": round(c_conf, 3)})
-        if asks_question:
+        if english:
+            if not letters_en.asks(clause, text):
+                continue  # an explanation, a list item, a general question: asks for nothing
+        elif asks_question:
             continue  # a question about rights requests nothing, whatever its parts look like
         rights.extend(r for r in requested_rights(parse, CLAUSE_THRESHOLD) if r not in rights)
+    if english and letters_en.disclaims(text):
+        rights = []  # "I am not making a request myself"
     question_about = rights_named(text) if intent == QUESTION_INTENT else []
     if asks_nothing(text):
         question_about, rights = question_about or rights_named(text), []

@@ -5,7 +5,8 @@ of a letter ("Once I have it, please erase it") is then lost. ``apply()`` wraps 
 that a message of several clauses is also parsed clause by clause and decided as ``bot.rights.triage`` decides
 it (``bot.rights.triage.combine``: explanations, questions, unsure clauses and a closing threat to complain add
 nothing). When that gives other rights than the whole message's intent, the message gets the domain's intent
-for exactly those rights; when the domain has none for the combination, the whole message's parse stands. A
+for exactly those rights; when the domain has none for the combination, the whole message's parse stands if it
+asks for some of them and nothing else, otherwise the intent for the largest part of them replaces it. A
 request intent for a message that asks nothing by those rules ("Muss ein Unternehmen …?", "nur mal allgemein
 gefragt", "Ich behalte mir vor, mich an die Aufsichtsbehörde zu wenden") becomes a question.
 """
@@ -19,6 +20,7 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rights.catalogue import rights_from_intent
+from bot.rights.letters_en import is_english
 from bot.rights.triage import CLAUSE_THRESHOLD, QUESTION_INTENT, clauses, combine, is_question
 
 _original = MessageProcessor._parse_message_with_graph
@@ -33,6 +35,8 @@ def as_letter(parse: dict[str, Any], parts: list[tuple[str, dict[str, Any]]], in
     if rights == set(rights_from_intent(current.get("name"))):
         return parse
     name = next((i for i in intents if set(rights_from_intent(i)) == rights), None)
+    if name is None:
+        name = _largest_part(rights, current.get("name"), intents)
     if name is None:
         return parse
     chosen = {"name": name, "confidence": max(CLAUSE_THRESHOLD, float(current.get("confidence") or 0.0))}
@@ -51,6 +55,15 @@ def as_question(parse: dict[str, Any]) -> dict[str, Any]:
     return {**parse, "intent": chosen, "intent_ranking": [dict(chosen), *ranking]}
 
 
+def _largest_part(rights: set[str], current: str | None, intents: list[str]) -> str | None:
+    """Without an intent for all of ``rights``: none if the parse asks for some of them, else the largest part."""
+    own = set(rights_from_intent(current))
+    if own and own <= rights:
+        return None  # the parse names some of the letter's rights and none besides: it stands
+    parts = [i for i in intents if rights_from_intent(i) and set(rights_from_intent(i)) <= rights]
+    return max(parts, key=lambda i: len(rights_from_intent(i)), default=None)
+
+
 def _parse_letter(
     self: MessageProcessor,
     message: UserMessage,
@@ -59,8 +72,9 @@ def _parse_letter(
 ) -> dict[str, Any]:
     parse: dict[str, Any] = _original(self, message, tracker, only_output_properties)
     text = message.text or ""
-    parts = [] if text.startswith("/") or is_question(parse) else clauses(text)
-    if len(parts) < 2:  # one clause, or a question (its clauses could add nothing): no more parses
+    question = is_question(parse) and not is_english(text)  # an English letter's request sentences count anyway
+    parts = [] if text.startswith("/") or question else clauses(text)
+    if len(parts) < 2:  # one clause, or a German question (its clauses could add nothing): no more parses
         return parse if is_question(parse) or combine(text, parse, []).rights else as_question(parse)
     parsed = [(part, _original(self, UserMessage(part, sender_id=message.sender_id), tracker, True)) for part in parts]
     return as_letter(parse, parsed, list(self.domain.intents))

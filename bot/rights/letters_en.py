@@ -1,0 +1,99 @@
+"""English letters: which clauses of a message can ask for something at all (the mood of a clause).
+
+A letter of several sentences mixes the request with explanations ("I have been a customer since 2019"),
+lists of what to include ("the recipients of my data"), what the writer knows ("I am aware of my rights to
+rectification and erasure"), general questions ("Is this free of charge?") and disclaimers ("I am not
+making a request myself"). DIET reads each clause out of context and may take any of them for a request;
+these rules keep only clauses written as a request: an imperative, "please", a first-person wish or
+declaration ("I request", "I object", "I withdraw"), a polite question ("could you …"), or a clause that
+names the letter a request ("this is a subject access request"). German clauses are left to their own rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words much more frequent in English than in German texts: a message with more of them is English.
+_EN_WORDS = frozenset({
+    "i", "you", "your", "my", "me", "the", "please", "to", "of", "and", "is", "are", "would", "could", "that",
+    "this", "with", "for",
+})  # fmt: skip
+_DE_WORDS = frozenset({
+    "ich", "sie", "ihre", "meine", "mir", "mich", "die", "der", "das", "bitte", "und", "ist", "sind", "dass",
+    "mit", "für", "zu", "von",
+})  # fmt: skip
+_WORD_RE = re.compile(r"[a-zäöüß']+", re.I)
+_SENTENCE_END_RE = re.compile(r"[.!?;]+(?=\s|$)")
+
+_PLEASE = r"\b(?:please|pls|plz|kindly)\b"
+# A first-person wish or declaration that makes the clause a request ("I would also like", "I hereby object").
+_FIRST_PERSON = (
+    r"\b(?:i|we|he|she|they)(?:['’](?:d|m))?(?:\s+[\w'’]+){0,3}?\s+"
+    r"(?:requests?|requesting|asks?|asking|demands?|demanding|wants?|wanna|wish(?:es)?|like|needs?|require|expect|insist"
+    r"|object|objecting|withdraw|withdrawing|revoke|revoking|contest|contesting|challenge|challenging"
+    r"|exercise|exercising|invoke|invoking|take back|taking back|grateful|appreciate|instruct|refuse"
+    r"|writing|write|submit|submitting|lodge|lodging|file|filing|complain|complaining|opt|opting"
+    r"|make|making|(?:no longer|do not|don't|dont|not) (?:consent|agree))\b"
+)
+# A polite question that asks the reader to do something: "could you send", "would you please delete".
+_POLITE_QUESTION = r"^(?:(?:dear|hello|hi)\b[^,]*,\s*)?(?:and\s+)?(?:could|can|would|will)\s+(?:you|u)\b"
+# The letter declares what it is: "this is a subject access request", "treat this email as …".
+_DECLARES_REQUEST = (
+    r"\b(?:this|the present|my)\s+(?:letter|e-?mail|message|request|note)?\s*(?:is|constitutes|serves as|should be)\b"
+    r"|\btreat (?:this|my)\b|\bconsider this\b|\bplease (?:regard|accept)\b"
+)
+# An imperative opening the clause (after an optional salutation or "so", "and"): "delete my account".
+_IMPERATIVES = (
+    r"send|give|provide|delete|erase|remove|correct|fix|update|amend|rectify|complete|change|replace|stop|cease"
+    r"|restrict|limit|suspend|block|freeze|tell|inform|notify|let|confirm|export|transfer|transmit|port|forward"
+    r"|close|wipe|unsubscribe|review|reconsider|arrange|include|treat|register|record|file|pass|take|disclose"
+    r"|share|explain|list|identify|anonymi[sz]e|mark|purge|destroy|deactivate|cancel|drop|hand|email|mail|show"
+    r"|return|make|get|keep|exclude|opt|do|don't|dont|refrain"
+)
+_IMPERATIVE = r"^(?:(?:dear|hello|hi|to)\b[^,]*,\s*)?(?:so|and|then|also|now)?\s*(?:" + _IMPERATIVES + r")\b"
+# A clause that only says what the writer knows or notes is no request ("I am aware of my right to …").
+_KNOWLEDGE = r"^(?:i am aware|i'm aware|i understand|i know|i note|as you know|i realise|i realize|i appreciate that)\b"
+# The writer says outright that the message asks for nothing.
+DISCLAIMER_RE = re.compile(
+    r"\b(?:i am|i'm)\s+not\s+(?:making|exercising|submitting|filing|lodging|requesting|asking for)\b"
+    r"(?:\s+(?:a|any|my|this|that|an)\b)?(?:\s+\w+){0,3}?\s*(?:request|rights?|complaint)?",
+    re.I,
+)
+REQUEST_MOOD_RE = re.compile(
+    "|".join(f"(?:{p})" for p in (_PLEASE, _FIRST_PERSON, _POLITE_QUESTION, _DECLARES_REQUEST, _IMPERATIVE)), re.I
+)
+POLITE_QUESTION_RE = re.compile(_POLITE_QUESTION, re.I)
+KNOWLEDGE_RE = re.compile(_KNOWLEDGE, re.I)
+
+
+def is_english(text: str) -> bool:
+    """Whether a message reads as English (more English than German function words)."""
+    words = [w.lower() for w in _WORD_RE.findall(text)]
+    return sum(w in _EN_WORDS for w in words) > sum(w in _DE_WORDS for w in words)
+
+
+def _sentence(clause: str, text: str) -> str:
+    """The sentence of ``text`` that holds ``clause``, with its closing mark ("send it, then delete it.")."""
+    at = text.find(clause)
+    if at < 0:
+        return clause
+    starts = [m.end() for m in _SENTENCE_END_RE.finditer(text, 0, at)]
+    end = _SENTENCE_END_RE.search(text, at + len(clause))
+    return text[starts[-1] if starts else 0 : end.start() + 1 if end else len(text)].strip()
+
+
+def asks(clause: str, text: str) -> bool:
+    """Whether the sentence of ``text`` that holds ``clause`` is written as a request (module docstring).
+
+    The sentence decides, not the clause: in "send me a copy, and then have it deleted" both clauses ask.
+    A question asks only in the polite form ("could you send me …?").
+    """
+    sentence = _sentence(clause.strip(), text)
+    if sentence.endswith("?"):
+        return POLITE_QUESTION_RE.search(sentence) is not None
+    return not KNOWLEDGE_RE.search(sentence) and REQUEST_MOOD_RE.search(sentence) is not None
+
+
+def disclaims(text: str) -> bool:
+    """Whether an English message says that it makes no request ("I am not exercising any rights")."""
+    return DISCLAIMER_RE.search(text) is not None

@@ -1,0 +1,106 @@
+"""English letters: which sentences can ask for something (bot/rights/letters_en.py) and how combine uses it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.rights.letters_en import asks, disclaims, is_english
+from bot.rights.triage import clauses, combine
+
+LETTER = (
+    "Dear Sir or Madam, I have been a customer since 2019. Under Art. 15 GDPR I request a copy of my data. "
+    "I am aware of my rights to rectification and erasure. Is this free of charge? Could you also tell me "
+    "where you got my number? I want a copy of my data, and then have it deleted. Kind regards, Jo Example"
+)
+
+
+def parse(intent: str, confidence: float) -> dict[str, Any]:
+    return {"intent": {"name": intent, "confidence": confidence}, "entities": []}
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("Dear Sir or Madam, I have been a customer since 2019", False),  # an explanation
+        ("Under Art. 15 GDPR I request a copy of my data", True),  # a first-person request
+        ("I am aware of my rights to rectification and erasure", False),  # what the writer knows
+        ("Is this free of charge", False),  # a general question
+        ("Could you also tell me where you got my number", True),  # a polite question asks
+        ("have it deleted", True),  # the sentence decides: "I want …, and then have it deleted"
+        ("Kind regards, Jo Example", False),
+    ],
+)
+def test_a_sentence_asks_by_its_mood(clause: str, expected: bool) -> None:
+    assert asks(clause, LETTER) is expected
+
+
+def test_imperatives_wishes_and_declarations_ask() -> None:
+    for sentence in (
+        "Please erase my data.",
+        "Delete my account.",
+        "I hereby object to direct marketing.",
+        "I'd like it removed.",
+        "He requests access to his data.",
+        "Kindly treat this email as a subject access request.",
+        "I no longer consent to the newsletter.",
+    ):
+        assert asks(sentence.rstrip("."), sentence), sentence
+    for sentence in ("I have withdrawn my consent and there is no other ground.", "The deadline has passed."):
+        assert not asks(sentence.rstrip("."), sentence), sentence
+
+
+def test_language_and_disclaimers() -> None:
+    assert is_english(LETTER) and not is_english("Bitte löschen Sie meine Daten und schicken Sie mir eine Kopie.")
+    assert disclaims("How long does it take you? I'm not making a request myself.")
+    assert disclaims("I am not exercising any rights at this stage.")
+    assert not disclaims("I am not happy with your answer, please delete my data.")
+
+
+def test_clauses_split_before_a_new_first_person_request_but_not_before_a_preposition() -> None:
+    assert clauses("I withdraw my consent, I object to marketing, and I want my data.") == [
+        "I withdraw my consent",
+        "I object to marketing",
+        "I want my data",
+    ]
+    assert clauses("Please remove them from the site and from your systems.") == [
+        "Please remove them from the site and from your systems"
+    ]
+    assert clauses("Should you fail to reply, I will complain.") == ["Should you fail to reply, I will complain"]
+
+
+def test_explanations_in_an_english_letter_add_nothing_but_its_requests_do() -> None:
+    text = "I have withdrawn my consent and there is no ground. Please erase my data."
+    t = combine(
+        text,
+        parse("request_erasure", 0.9),
+        [
+            ("I have withdrawn my consent and there is no ground", parse("request_withdraw_consent", 0.99)),
+            ("Please erase my data", parse("request_erasure", 0.99)),
+        ],
+    )
+    assert t.rights == ["erasure"]
+
+
+def test_an_english_letter_read_as_a_question_keeps_its_request_sentences() -> None:
+    text = "I object to analytics on my data. Should you ignore this, I will go to the regulator."
+    t = combine(
+        text,
+        parse("ask_question", 1.0),
+        [
+            ("I object to analytics on my data", parse("request_objection", 0.95)),
+            ("Should you ignore this, I will go to the regulator", parse("request_complaint", 0.9)),
+        ],
+    )
+    assert t.rights == ["objection"]
+
+
+def test_a_disclaimer_makes_a_message_ask_for_nothing() -> None:
+    text = "How quickly do you answer access requests? I am not making a request myself."
+    t = combine(
+        text,
+        parse("request_access", 0.7),
+        [("How quickly do you answer access requests", parse("request_access", 0.9))],
+    )
+    assert t.rights == []

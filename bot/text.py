@@ -37,11 +37,12 @@ _GENERIC = {
 STOPWORDS = frozenset(w for w in STOP_WORDS if w not in _MEANINGFUL) | _GENERIC
 
 
-@functools.lru_cache(maxsize=1)
-def _lemma_table() -> Any:
+@functools.lru_cache(maxsize=2)
+def lemma_table(language: str = "en") -> Any:
+    """spaCy's lookup lemma table for ``language`` (from spacy-lookups-data, loaded once per language)."""
     import spacy
 
-    nlp = spacy.blank("en")
+    nlp = spacy.blank(language)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
     return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
@@ -54,7 +55,7 @@ LEMMA_EXCEPTIONS = {"ai": "ai", "does": "do", "data": "data", "media": "media"}
 @functools.lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
     """The spaCy lookup lemma of a lower-case word (the table is keyed by string hashes)."""
-    return LEMMA_EXCEPTIONS.get(word) or str(_lemma_table().get(word, word))
+    return LEMMA_EXCEPTIONS.get(word) or str(lemma_table().get(word, word))
 
 
 @dataclass(frozen=True)

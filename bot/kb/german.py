@@ -14,11 +14,11 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from bot.settings import PROJECT_ROOT
+from bot.text import lemma_table
 
 GLOSSARY_FILE = PROJECT_ROOT / "policy_kb" / "german.yml"
 _WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
@@ -94,21 +94,11 @@ def glossary() -> Glossary:
     return Glossary.load()
 
 
-@functools.lru_cache(maxsize=1)
-def _lemma_table() -> Any:
-    import spacy
-
-    nlp = spacy.blank("de")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
-    return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
-
-
 @functools.lru_cache(maxsize=65536)
 def german_lemma(word: str) -> str:
     """The lower-case lemma of a German word from spaCy's lookup table (the word itself if not listed)."""
     for form in (word, word.capitalize()):
-        found = _lemma_table().get(form)
+        found = lemma_table("de").get(form)
         if found:
             return str(found).lower()
     return word

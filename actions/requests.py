@@ -45,7 +45,7 @@ class ActionRestateRequest(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         message, lang = tracker.latest_message, reply_language(tracker)
-        rights = request_flow.rights_of((message.get("intent") or {}).get("name"))
+        rights = request_flow.rights_of((message.get("intent") or {}).get("name"), message.get("entities") or [])
         if not rights:  # resuming after a question: restate what is pending
             pending = _rights(tracker)
             if pending:

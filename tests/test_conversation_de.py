@@ -67,6 +67,28 @@ def test_the_german_identity_check_files_a_german_ticket(servers: Servers, mailb
     assert ticket.reference in filed and ticket.rights == ["erasure"] and ticket.language == "de"
 
 
+def test_three_german_rights_without_a_domain_intent_are_restated_and_filed(servers: Servers, mailbox: Mailbox) -> None:
+    chat, email = servers.conversation(), f"person-{uuid.uuid4().hex[:10]}@example.com"
+    reply = chat.say(
+        "Schicken Sie mir bitte eine Kopie aller Daten über mich. Danach löschen Sie bitte mein Konto. "
+        "Außerdem widerspreche ich jeder Nutzung meiner Daten für Werbung."
+    )
+    assert reply[0]["text"] == (
+        "Sie möchten, dass wir:\n"
+        "1. Ihnen mitteilen, welche personenbezogenen Daten wir über Sie gespeichert haben, und Ihnen eine Kopie "
+        "senden (Art. 15 DSGVO)\n"
+        "2. Ihre personenbezogenen Daten löschen (Art. 17 DSGVO)\n"
+        "3. Ihre personenbezogenen Daten nicht mehr für Direktwerbung oder auf Grundlage unserer berechtigten "
+        "Interessen verwenden (Art. 21 DSGVO)\nIst das richtig?"
+    )
+    assert "Einmalcode" in chat.say_text("ja")
+    chat.say_text(f"meine E-Mail-Adresse ist {email}")
+    filed = chat.say_text(f"Der Code lautet {latest_code(mailbox, email)}")
+    [ticket] = tickets_of(servers, chat.sender)
+    assert ticket.reference in filed and ticket.language == "de"
+    assert ticket.rights == ["access", "erasure", "objection"]
+
+
 def test_switching_to_english_mid_request_restates_it_in_english(servers: Servers) -> None:
     chat = servers.conversation()
     assert "(Art. 17 DSGVO)" in chat.say_text("Ich möchte meine Daten löschen lassen")

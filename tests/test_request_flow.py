@@ -214,6 +214,36 @@ def test_objection_needs_only_a_confirmed_address(servers: Servers, mailbox: Mai
     assert mailbox.wait_for(email, "was received")[0]["To"] == email
 
 
+def test_three_rights_the_domain_has_no_intent_for_are_restated_and_filed_together(
+    servers: Servers, mailbox: Mailbox
+) -> None:
+    """The intent names at most two rights; the restatement and the ticket take the message's own set (#15)."""
+    chat, email = servers.conversation(), address()
+    letter = "Could you send me a copy of my personal data, erase it afterwards and stop emailing me adverts"
+    reply = chat.say(letter)
+    assert reply[0]["text"] == (
+        "You'd like us to:\n"
+        "1. tell you what personal data we hold about you and send you a copy (Art. 15 GDPR)\n"
+        "2. erase your personal data (Art. 17 GDPR)\n"
+        "3. stop using your personal data for direct marketing or on the basis of our legitimate interests "
+        "(Art. 21 GDPR)\nIs that right?"
+    )
+    [heard] = [e for e in stored_events(servers, chat.sender) if e["event"] == "user"]
+    assert heard["parse_data"]["intent"]["name"].startswith("request_")  # the request flow started
+    rights = [e for e in heard["parse_data"]["entities"] if e["entity"] == "requested_right"]
+    assert [(e["value"], e["extractor"]) for e in rights] == [
+        ("access", "LetterRights"),
+        ("erasure", "LetterRights"),
+        ("objection", "LetterRights"),
+    ]
+    assert "one-time code" in chat.say_text("yes")  # access and erasure need a code, objection less
+    assert "I've sent a 6-digit code" in chat.say_text(email)
+    filed = chat.say_text(f"the code is {mailbox.latest_code(email)}")
+    [ticket] = tickets_of(servers, chat.sender)
+    assert ticket.reference in filed and ticket.rights == ["access", "erasure", "objection"]
+    assert ticket.request_text == letter
+
+
 def test_complaint_is_recorded_for_the_dpo(servers: Servers) -> None:
     chat = servers.conversation()
     reply = chat.say_text("I want to complain to the data protection authority about you")

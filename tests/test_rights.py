@@ -58,3 +58,24 @@ def test_every_right_has_a_checklist_of_plain_steps() -> None:
     for right in right_ids():
         steps = checklist(right)
         assert steps and all(isinstance(step, str) and len(step) > 10 for step in steps), right
+
+
+def test_rights_of_a_request_prefer_its_requested_right_entities_in_catalogue_order() -> None:
+    from bot.dialogue.request_flow import rights_of
+
+    def entity(value: str) -> dict[str, str]:
+        return {"entity": "requested_right", "value": value, "extractor": "LetterRights"}
+
+    three = [entity("objection"), entity("access"), {"entity": "data_category", "value": "contact"}, entity("erasure")]
+    assert rights_of("request_access+request_erasure", three) == ["access", "erasure", "objection"]
+    assert rights_of("request_withdraw_consent+request_erasure") == ["erasure", "withdraw_consent"]
+    assert rights_of("request_erasure", [entity("flying"), {"entity": "data_category", "value": "x"}]) == ["erasure"]
+    assert rights_of("affirm", []) == []
+
+
+def test_three_rights_are_restated_in_german_as_a_numbered_list() -> None:
+    text = restate(["access", "erasure", "objection"], "de")
+    assert text.startswith("Sie möchten, dass wir:\n1. Ihnen mitteilen, welche personenbezogenen Daten")
+    assert "\n2. Ihre personenbezogenen Daten löschen (Art. 17 DSGVO)\n" in text
+    assert "\n3. Ihre personenbezogenen Daten nicht mehr für Direktwerbung" in text
+    assert text.endswith("(Art. 21 DSGVO)\nIst das richtig?")

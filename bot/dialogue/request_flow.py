@@ -6,7 +6,9 @@ What is said to the person never depends on whether the address is known to the 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.addresses import InvalidAddress, extract_address
 from bot.dialogue.replies import complaint_guidance
@@ -14,7 +16,13 @@ from bot.dialogue.texts import long_date, say
 from bot.dialogue.wiring import Services
 from bot.notify import compose
 from bot.notify.transport import send_now
-from bot.rights.catalogue import Verification, catalogue, rights_from_intent
+from bot.rights.catalogue import (
+    Verification,
+    catalogue,
+    in_catalogue_order,
+    rights_from_entities,
+    rights_from_intent,
+)
 from bot.subjects.customers import subject_match
 from bot.tickets.lifecycle import Status
 from bot.tickets.models import Ticket
@@ -149,9 +157,11 @@ def filed_message(ticket: Ticket, lang: str = "en") -> str:
     return say("filed", lang, reference=ticket.reference, due=due, receipt=receipt)
 
 
-def rights_of(intent: str | None) -> list[str]:
-    """The rights a recognised intent asks to exercise."""
-    return rights_from_intent(intent)
+def rights_of(intent: str | None, entities: Iterable[dict[str, Any]] = ()) -> list[str]:
+    """The rights a recognised request asks to exercise, in the catalogue's order: those its ``requested_right``
+    entities name (the whole message's rights, as the evaluation decides them: bot/runtime/letters.py), else
+    its intent's (which names only a combination the domain has)."""
+    return rights_from_entities(entities) or in_catalogue_order(rights_from_intent(intent))
 
 
 def needs_code(rights: list[str]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +18,9 @@ CHECKLISTS_FILES = {
     "de": Path(__file__).resolve().parent.parent / "data" / "checklists.de.yml",
 }
 INTENT_PREFIX = "request_"
+# The entity that carries one requested right (its id) in a Rasa parse: the whole message's rights as
+# ``bot.rights.triage.combine`` decides them, set in the Rasa server (bot/runtime/letters.py)
+RIGHT_ENTITY = "requested_right"
 
 
 class Verification(StrEnum):
@@ -155,6 +159,17 @@ def rights_from_intent(intent: str | None) -> list[str]:
             if right not in found:
                 found.append(right)
     return found
+
+
+def in_catalogue_order(rights: Iterable[str]) -> list[str]:
+    """The known ones of ``rights``, once each, in the catalogue's order."""
+    wanted = set(rights)
+    return [r for r in catalogue() if r in wanted]
+
+
+def rights_from_entities(entities: Iterable[dict[str, Any]]) -> list[str]:
+    """The rights a parse's ``requested_right`` entities name, in the catalogue's order."""
+    return in_catalogue_order(str(e.get("value")) for e in entities if e.get("entity") == RIGHT_ENTITY)
 
 
 @functools.lru_cache(maxsize=2)

@@ -87,6 +87,7 @@ class Triage:
     entities: list[dict[str, Any]]
     question_about: list[str] = field(default_factory=list)
     clause_intents: list[dict[str, Any]] = field(default_factory=list)
+    asked_in: dict[str, str] = field(default_factory=dict)  # right -> the first clause that asks for it
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of `privacybot triage --json`."""
@@ -200,6 +201,7 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
     if not asks_question:
         rights.extend(requested_rights(whole, WHOLE_THRESHOLD))
     clause_info = []
+    asked_in: dict[str, str] = {}
     for clause, parse in parts:
         c_intent, c_conf = _top_intent(parse)
         clause_info.append({"text": clause, "intent": c_intent, "confidence": round(c_conf, 3)})
@@ -208,18 +210,23 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
                 continue  # an explanation, a list item, a general question: asks for nothing
         elif asks_question:
             continue  # a question about rights requests nothing, whatever its parts look like
-        rights.extend(r for r in requested_rights(parse, CLAUSE_THRESHOLD) if r not in rights)
+        for right in requested_rights(parse, CLAUSE_THRESHOLD):
+            asked_in.setdefault(right, clause)
+            if right not in rights:
+                rights.append(right)
     if english and letters_en.disclaims(text):
         rights = []  # "I am not making a request myself"
     question_about = rights_named(text) if intent == QUESTION_INTENT else []
     if asks_nothing(text):
         question_about, rights = question_about or rights_named(text), []
+    rights = _drop_threatened_complaint(text, rights, parts)
     return Triage(
         message=text,
-        rights=_drop_threatened_complaint(text, rights, parts),
+        rights=rights,
         intent=intent,
         confidence=confidence,
         entities=_entities(whole),
         question_about=question_about,
         clause_intents=clause_info,
+        asked_in={r: c for r, c in asked_in.items() if r in rights},
     )

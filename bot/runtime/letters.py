@@ -6,9 +6,15 @@ that a message of several clauses is also parsed clause by clause and decided as
 it (``bot.rights.triage.combine``: explanations, questions, unsure clauses and a closing threat to complain add
 nothing). When that gives other rights than the whole message's intent, the message gets the domain's intent
 for exactly those rights; when the domain has none for the combination, the whole message's parse stands if it
-asks for some of them and nothing else, otherwise the intent for the largest part of them replaces it. A
+asks for some of them and nothing else (and not the complaint alone), otherwise the intent for the largest part
+of them replaces it, so that the request flow starts. A
 request intent for a message that asks nothing by those rules ("Muss ein Unternehmen …?", "nur mal allgemein
 gefragt", "Ich behalte mir vor, mich an die Aufsichtsbehörde zu wenden") becomes a question.
+
+The domain has intents for a few combinations only, so the intent cannot carry every set: a request's parse
+also gets one ``requested_right`` entity per right ``combine`` decided (always, not only when the intent falls
+short: the restatement and the ticket then read one source, the one the evaluation measures, and a typed
+payload cannot bring its own). The intent still decides where the dialogue goes.
 """
 
 from __future__ import annotations
@@ -19,19 +25,40 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rights.catalogue import rights_from_intent
+from bot.rights.catalogue import RIGHT_ENTITY, in_catalogue_order, rights_from_intent
 from bot.rights.letters_en import is_english
-from bot.rights.triage import CLAUSE_THRESHOLD, QUESTION_INTENT, clauses, combine, is_question
+from bot.rights.triage import CLAUSE_THRESHOLD, COMPLAINT, QUESTION_INTENT, Triage, clauses, combine, is_question
 
 _original = MessageProcessor._parse_message_with_graph
+EXTRACTOR = "LetterRights"  # names this wrapper in the entities it adds
 
 
 def as_letter(parse: dict[str, Any], parts: list[tuple[str, dict[str, Any]]], intents: list[str]) -> dict[str, Any]:
-    """``parse`` with the intent for the rights of the whole message and its clauses, if the domain has one."""
-    rights = set(combine(parse.get("text") or "", parse, parts).rights)
+    """``parse`` with the rights of the whole message and its clauses as entities, and their intent if the
+    domain has one (else the intent of their largest part)."""
+    triage = combine(parse.get("text") or "", parse, parts)
+    if not triage.rights:
+        return as_question(with_rights(parse, triage))
+    return with_rights(_with_intent(parse, set(triage.rights), intents), triage)
+
+
+def with_rights(parse: dict[str, Any], triage: Triage) -> dict[str, Any]:
+    """``parse`` with one ``requested_right`` entity per right of ``triage``, in the catalogue's order, instead of
+    any it had; each spans the first clause that asks for the right, or the whole message."""
+    text = parse.get("text") or ""
+    kept = [e for e in parse.get("entities") or [] if e.get("entity") != RIGHT_ENTITY]
+    added = []
+    for right in in_catalogue_order(triage.rights):
+        clause = triage.asked_in.get(right, "")
+        start = text.find(clause) if clause else -1
+        span = (start, start + len(clause)) if start >= 0 else (0, len(text))
+        added.append({"entity": RIGHT_ENTITY, "value": right, "start": span[0], "end": span[1], "extractor": EXTRACTOR})
+    return {**parse, "entities": [*kept, *added]}
+
+
+def _with_intent(parse: dict[str, Any], rights: set[str], intents: list[str]) -> dict[str, Any]:
+    """``parse`` with the intent for exactly ``rights``, if the domain has one (else see ``_largest_part``)."""
     current = parse.get("intent") or {}
-    if not rights:
-        return as_question(parse)
     if rights == set(rights_from_intent(current.get("name"))):
         return parse
     name = next((i for i in intents if set(rights_from_intent(i)) == rights), None)
@@ -56,11 +83,15 @@ def as_question(parse: dict[str, Any]) -> dict[str, Any]:
 
 
 def _largest_part(rights: set[str], current: str | None, intents: list[str]) -> str | None:
-    """Without an intent for all of ``rights``: none if the parse asks for some of them, else the largest part."""
+    """Without an intent for all of ``rights``: none if the parse asks for some of them, else the largest part.
+
+    Never the complaint alone: its rule answers with the authority and files only the complaint, while the
+    request flow restates and files every right of the message (the complaint among them).
+    """
     own = set(rights_from_intent(current))
-    if own and own <= rights:
+    if own and own <= rights and own != {COMPLAINT}:
         return None  # the parse names some of the letter's rights and none besides: it stands
-    parts = [i for i in intents if rights_from_intent(i) and set(rights_from_intent(i)) <= rights]
+    parts = [i for i in intents if set(rights_from_intent(i)) - {COMPLAINT} and set(rights_from_intent(i)) <= rights]
     return max(parts, key=lambda i: len(rights_from_intent(i)), default=None)
 
 
@@ -75,7 +106,9 @@ def _parse_letter(
     question = is_question(parse) and not is_english(text)  # an English letter's request sentences count anyway
     parts = [] if text.startswith("/") or question else clauses(text)
     if len(parts) < 2:  # one clause, or a German question (its clauses could add nothing): no more parses
-        return parse if is_question(parse) or combine(text, parse, []).rights else as_question(parse)
+        triage = combine(text, parse, [])
+        parse = with_rights(parse, triage)
+        return parse if triage.rights or is_question(parse) else as_question(parse)
     parsed = [(part, _original(self, UserMessage(part, sender_id=message.sender_id), tracker, True)) for part in parts]
     return as_letter(parse, parsed, list(self.domain.intents))
 

@@ -28,7 +28,7 @@ _FILLER = {
     "company", "user", "visitor", "customer", "person", "anything", "everything", "any", "general",
     "privacy", "policy", "notice", "basically", "short", "quick", "quickly", "main", "file", "protection",
     "system", "give", "show", "tell", "list", "describe", "summarise", "summarize", "wonder", "curious",
-    "interested", "hey", "run", "visit", "browse", "surf", "online", "internet", "here", "guys", "y'all", "yall", "currently",
+    "interested", "hey", "visit", "up", "wise", "around", "click", "browse", "surf", "online", "internet", "here", "guys", "y'all", "yall", "currently",
 }  # fmt: skip
 _WH = {"what", "which", "anything", "everything", "any", "list", "kind", "type", "sort", "category", "overview"}
 _COLLECT_VERBS = {
@@ -53,12 +53,12 @@ _NOT_RECIPIENTS = re.compile(
 _SHARE_VERBS = {
     "share", "give", "pass", "send", "transfer", "transmit", "disclose", "receive", "get", "see", "access",
     "forward", "hand", "provide", "go", "end", "have", "use", "work", "integrate", "embed",
-    "connect", "install", "include", "employ", "deploy", "rely", "involve", "process", "handle", "access",
+    "connect", "install", "include", "employ", "deploy", "rely", "involve", "process", "handle", "access", "hook",
 }  # fmt: skip
 # Who else is involved, by what it is: "which tools …", "what third-party services …".
 _WHICH_OTHERS = re.compile(
     r"\b(what|which)\s+(\S+\s+){0,2}(third|3rd|external|outside|other|compan|service|provider|tool|vendor|plug"
-    r"|widget|script|integration|partner|processor|subprocessor|firm|organi[sz]ation|business)",
+    r"|widget|script|integration|partner|processor|subprocessor|firm|organi[sz]ation|business|social)",
     re.I,
 )
 # "do you pass my data on?", "is my data shared?": whether it goes anywhere at all.
@@ -70,7 +70,7 @@ _WHO = {"who", "whom", "anyone", "anybody", "else", "other", "third", "party", "
         "outside", "external", "company", "where", "service", "provider", "tool", "vendor", "plugin", "plugins",
         "plug", "third-party", "3rd-party",
         "widget", "script", "integration", "processor", "subprocessor", "behalf", "firm", "organisation",
-        "organization", "business"}  # fmt: skip
+        "organization", "business", "social", "media", "network"}  # fmt: skip
 _RIGHTS_WORDS = {"right", "entitle", "entitlement", "option", "exercise", "regard", "concern", "subject", "law", "legal",
                  "protection", "hold", "store", "collect", "keep", "process", "information", "regulation"}  # fmt: skip
 # "what can I ask of you?", "what can I demand regarding my data?": the rights, by what the person may do.
@@ -80,7 +80,7 @@ _WHAT_CAN_I_ASK = re.compile(
 _ASK_WORDS = {"request", "demand", "ask", "require", "claim", "expect", "insist", "do", "regard", "concern"}
 _CHOICE_WORDS = {"option", "choice", "control", "say"}
 _RETENTION_WORDS = {"long", "keep", "store", "retain", "hold", "save", "delete", "erase", "retention", "storage",
-                    "period", "duration", "time", "remain", "stay", "kept", "when"}  # fmt: skip
+                    "period", "duration", "time", "remain", "stay", "kept", "when", "hang"}  # fmt: skip
 _HOW_LONG = re.compile(r"\bhow\s+long\b|\bwhen\b.{0,30}\b(delete|erase|remove)|\bretention\b", re.I)
 _WHY = re.compile(
     r"\bwhy\b|\bpurposes?\b|\breasons?\b|\bpoint of\b|\bwhat\b.{0,40}\b(use[ds]?|using|need(ed)?)\b.{0,30}\bfor\b"
@@ -95,7 +95,7 @@ _PURPOSE_WORDS = {
 _ABROAD = re.compile(
     r"\b(usa|u\.s\.|america\w*|abroad|overseas|outside\s+(the\s+)?(eu|european union|europe)|third\s+countr\w*"
     r"|international\w*|leaves?\s+(the\s+)?(eu|european union|europe))\b"
-    r"|\b(transfer\w*|sen[dt]\w*|go(es)?|going|shar\w*|transmit\w*|mov\w*)\b.{0,30}\bthe\s+us\b",
+    r"|\b(transfer\w*|sen[dt]\w*|go(es)?|going|shar\w*|transmit\w*|mov\w*|end\w*)\b.{0,30}\bthe\s+us\b",
     re.I,
 )
 _TRANSFER_WORDS = {
@@ -104,8 +104,9 @@ _TRANSFER_WORDS = {
     "share", "end", "us",
 }  # fmt: skip
 # "which cookies do you use?": the cookies, ours and those of embedded services.
-_COOKIE = {"cookie", "cooky"}  # the lemmatiser's form of "cookies"
-_COOKIE_WORDS = _COOKIE | {"tracker", "tracking", "track", "use", "set", "store", "place", "save", "drop", "install",
+_COOKIE = {"cookie", "cooky", "tracking", "track", "tracker", "analytics"}  # "cooky": the lemmatiser's "cookies"
+_COOKIE_WORDS = _COOKIE | {"go", "outside", "external", "third", "party", "third-party", "tool", "service", "run",
+                           "plugin", "plugins", "tracking", "track", "use", "set", "store", "place", "save", "drop", "install",
                  "employ", "deploy", "have", "computer", "device", "browser", "pixel", "technology"}  # fmt: skip
 _COOKIE_VERBS = {"use", "set", "store", "place", "save", "drop", "install", "employ", "deploy", "have"}
 PURPOSE_SENTENCE = re.compile(
@@ -165,7 +166,8 @@ def overview_topic(question: str, own_names: frozenset[str] = frozenset()) -> st
     ``own_names``: words that name the company itself ("what does aiconix collect?")."""
     words = lemmas(question)
     present = set(words)
-    rest = {w for w in words if w not in STOPWORDS and len(w) > 1} - _FILLER - own_names
+    parts = {p for w in words if w not in STOPWORDS for p in w.split("-")}  # "privacy-wise": its parts
+    rest = {w for w in parts if w not in STOPWORDS and len(w) > 1} - _FILLER - own_names
     if "right" in present and rest <= _RIGHTS_WORDS | {"have", "data"} and present & (_WH | {"my", "all"}):
         return RIGHTS
     if _WHAT_CAN_I_DO.search(question) and rest <= {"data", "do"}:
@@ -174,7 +176,7 @@ def overview_topic(question: str, own_names: frozenset[str] = frozenset()) -> st
         return RIGHTS
     if present & _CHOICE_WORDS and present & {"what", "which"} and rest <= _CHOICE_WORDS | _RIGHTS_WORDS | {"have"}:
         return RIGHTS
-    cookie_verb = present & (_COOKIE_VERBS | {"kind", "type", "sort"})
+    cookie_verb = present & (_COOKIE_VERBS | {"kind", "type", "sort", "go", "run"})
     if present & _COOKIE and present & _WH and cookie_verb and rest <= _COOKIE_WORDS:
         return None if _HOW_LONG.search(question) else COOKIES
     asks_who = (

@@ -1,5 +1,5 @@
 """Overview answers: "what do you collect?", "who gets my data?", "what are my rights?", "how long do you keep
-it?", "what do you use it for?", "does it leave the EU?".
+it?", "what do you use it for?", "does it leave the EU?", "which cookies do you use?".
 
 Such a question asks about the notice as a whole, so one section's sentences cannot answer it. The answer is
 a short list drawn from the metadata the knowledge base extracts per section (data categories, third
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from bot.kb import wording
 from bot.kb.model import KnowledgeBase, Section
 from bot.rights.catalogue import catalogue
-from bot.text import STOPWORDS, lemmas
+from bot.text import STOPWORDS, lemma, lemmas
 
 COLLECT, RECIPIENTS, RIGHTS, RETENTION = "collect", "recipients", "rights", "retention"
 PURPOSES, TRANSFERS, COOKIES = "purposes", "transfers", "cookies"
@@ -27,14 +27,13 @@ _FILLER = {
     "kind", "type", "sort", "category", "piece", "information", "detail", "stuff", "gdpr", "dsgvo",
     "company", "user", "visitor", "customer", "person", "anything", "everything", "any", "general",
     "privacy", "policy", "notice", "basically", "short", "quick", "quickly", "main", "file", "protection",
-    "system", "give", "show", "tell", "list", "describe", "summarise", "summarize", "wonder", "curious",
-    "interested", "hey", "visit", "up", "wise", "around", "click", "browse", "surf", "online", "internet", "here", "guys", "y'all", "yall", "currently",
+    "system", "give", "show", "tell", "describe", "summarise", "summarize", "wonder", "curious", "interested",
+    "hey", "visit", "browse", "surf", "click", "online", "internet", "here", "around", "up", "wise", "yall",
 }  # fmt: skip
 _WH = {"what", "which", "anything", "everything", "any", "list", "kind", "type", "sort", "category", "overview"}
 _COLLECT_VERBS = {
     "collect", "gather", "store", "keep", "save", "hold", "have", "process", "record", "track", "know",
-    "obtain", "get", "take", "grab", "log", "capture", "register", "retain", "note", "monitor", "gather", "file",
-    "record",
+    "obtain", "get", "take", "grab", "capture", "register", "retain", "note", "monitor", "file",
 }  # fmt: skip
 # "do you store my data?": the person's data named generically, as "about me" names it.
 _MY_DATA = re.compile(r"\bmy\s+(personal\s+)?(data|info\w*|details|stuff|things|records)\b", re.I)
@@ -52,8 +51,8 @@ _NOT_RECIPIENTS = re.compile(
 )
 _SHARE_VERBS = {
     "share", "give", "pass", "send", "transfer", "transmit", "disclose", "receive", "get", "see", "access",
-    "forward", "hand", "provide", "go", "end", "have", "use", "work", "integrate", "embed",
-    "connect", "install", "include", "employ", "deploy", "rely", "involve", "process", "handle", "access", "hook",
+    "forward", "hand", "provide", "go", "end", "have", "use", "work", "integrate", "embed", "connect", "install",
+    "include", "employ", "deploy", "rely", "involve", "process", "handle", "hook", "build",
 }  # fmt: skip
 # Who else is involved, by what it is: "which tools …", "what third-party services …".
 _WHICH_OTHERS = re.compile(
@@ -62,17 +61,18 @@ _WHICH_OTHERS = re.compile(
     re.I,
 )
 # "do you pass my data on?", "is my data shared?": whether it goes anywhere at all.
-_PASS_ON = re.compile(
-    r"\b(shar(e|es|ed|ing)|disclos\w*|forward\w*|(pass|give|hand)\w*\s+(\S+\s+){0,3}on)\b", re.I
-)
+_PASS_ON = re.compile(r"\b(shar(e|es|ed|ing)|disclos\w*|forward\w*|(pass|give|hand)\w*\s+(\S+\s+){0,3}on)\b", re.I)
 # "which" asks about recipients only with one of the nouns here ("which companies …", not "which data …").
-_WHO = {"who", "whom", "anyone", "anybody", "else", "other", "third", "party", "partner", "recipient",
-        "outside", "external", "company", "where", "service", "provider", "tool", "vendor", "plugin", "plugins",
-        "plug", "third-party", "3rd-party",
-        "widget", "script", "integration", "processor", "subprocessor", "behalf", "firm", "organisation",
-        "organization", "business", "social", "media", "network"}  # fmt: skip
-_RIGHTS_WORDS = {"right", "entitle", "entitlement", "option", "exercise", "regard", "concern", "subject", "law", "legal",
-                 "protection", "hold", "store", "collect", "keep", "process", "information", "regulation"}  # fmt: skip
+_WHO = {
+    "who", "whom", "anyone", "anybody", "else", "other", "third", "party", "third-party", "3rd-party", "partner",
+    "recipient", "outside", "external", "company", "where", "service", "provider", "tool", "vendor", "plugin",
+    "plugins", "plug", "widget", "script", "integration", "processor", "subprocessor", "behalf", "firm",
+    "organisation", "organization", "business", "social", "media", "network",
+}  # fmt: skip
+_RIGHTS_WORDS = {
+    "right", "entitle", "entitlement", "option", "exercise", "regard", "concern", "subject", "law", "legal",
+    "protection", "hold", "store", "collect", "keep", "process", "information", "regulation",
+}  # fmt: skip
 # "what can I ask of you?", "what can I demand regarding my data?": the rights, by what the person may do.
 _WHAT_CAN_I_ASK = re.compile(
     r"\bwhat\b.{0,25}\b(can|could|may)\s+i\b.{0,30}\b(request|demand|ask|require|claim|expect|insist)\b", re.I
@@ -105,9 +105,11 @@ _TRANSFER_WORDS = {
 }  # fmt: skip
 # "which cookies do you use?": the cookies, ours and those of embedded services.
 _COOKIE = {"cookie", "cooky", "tracking", "track", "tracker", "analytics"}  # "cooky": the lemmatiser's "cookies"
-_COOKIE_WORDS = _COOKIE | {"go", "outside", "external", "third", "party", "third-party", "tool", "service", "run",
-                           "plugin", "plugins", "tracking", "track", "use", "set", "store", "place", "save", "drop", "install",
-                 "employ", "deploy", "have", "computer", "device", "browser", "pixel", "technology"}  # fmt: skip
+_COOKIE_WORDS = _COOKIE | {
+    "go", "end", "land", "outside", "external", "third", "party", "tool", "service", "run", "plugin", "plugins",
+    "use", "set", "store", "place", "save", "drop", "install", "employ", "deploy", "have", "computer", "device",
+    "browser", "pixel", "technology",
+}  # fmt: skip
 _COOKIE_VERBS = {"use", "set", "store", "place", "save", "drop", "install", "employ", "deploy", "have"}
 PURPOSE_SENTENCE = re.compile(
     r"\bpurposes? of\b|\bpurpose (is|are)\b|\bexclusively (to|for)\b|\bis evaluated\b|\b(is|are) used to\b"
@@ -166,7 +168,7 @@ def overview_topic(question: str, own_names: frozenset[str] = frozenset()) -> st
     ``own_names``: words that name the company itself ("what does aiconix collect?")."""
     words = lemmas(question)
     present = set(words)
-    parts = {p for w in words if w not in STOPWORDS for p in w.split("-")}  # "privacy-wise": its parts
+    parts = {lemma(p) for w in words if w not in STOPWORDS for p in w.split("-")}  # "privacy-wise": its parts
     rest = {w for w in parts if w not in STOPWORDS and len(w) > 1} - _FILLER - own_names
     if "right" in present and rest <= _RIGHTS_WORDS | {"have", "data"} and present & (_WH | {"my", "all"}):
         return RIGHTS
@@ -176,7 +178,7 @@ def overview_topic(question: str, own_names: frozenset[str] = frozenset()) -> st
         return RIGHTS
     if present & _CHOICE_WORDS and present & {"what", "which"} and rest <= _CHOICE_WORDS | _RIGHTS_WORDS | {"have"}:
         return RIGHTS
-    cookie_verb = present & (_COOKIE_VERBS | {"kind", "type", "sort", "go", "run"})
+    cookie_verb = present & (_COOKIE_VERBS | {"kind", "type", "sort", "go", "run", "end", "happen"})
     if present & _COOKIE and present & _WH and cookie_verb and rest <= _COOKIE_WORDS:
         return None if _HOW_LONG.search(question) else COOKIES
     asks_who = (
@@ -322,9 +324,7 @@ def overview(question: str, kb: KnowledgeBase, lang: str = "en") -> Overview | N
     items = _items(kb, topic, lang)
     if len(items) < 2:
         return None
-    lines = [
-        f"• {text} — {_cite(sections, topic not in (RECIPIENTS, RIGHTS), lang)}" for text, sections in items
-    ]
+    lines = [f"• {text} — {_cite(sections, topic not in (RECIPIENTS, RIGHTS), lang)}" for text, sections in items]
     cited = [s for _, sections in items for s in sections]
     german = lang == "de"
     intro = wording.OVERVIEW_INTROS_DE[topic] if german else INTROS[topic]

@@ -197,13 +197,7 @@ class Retriever:
 
     def coverage(self, terms: list[str], section_index: int, lang: str = "en") -> float:
         """IDF-weighted share of ``terms`` found in the section (unknown terms weigh most)."""
-        return self.added_coverage(terms, section_index, None, lang)
-
-    def added_coverage(self, terms: list[str], section_index: int, beside: int | None, lang: str = "en") -> float:
-        """IDF-weighted share of ``terms`` found in the section but not in section ``beside`` (if given): what
-        it answers of the question that the other does not."""
-        sections = self.section_terms_de if lang == "de" else self.section_terms
-        present = sections[section_index] - (sections[beside] if beside is not None else set())
+        present = (self.section_terms_de if lang == "de" else self.section_terms)[section_index]
         idf = self.idf_de if lang == "de" else self.idf
         tags = {t for t in terms if t.startswith("#")}
         total = found = 0.0

@@ -154,3 +154,15 @@ def test_question_of_stop_words_only_is_still_ranked_by_meaning() -> None:
     ranking = retriever.search(question)
     assert ranking.hits and ranking.confidence == 0.0 and ranking.similarity is not None
     assert Retriever(retriever.kb, examples={}, semantic=False).search(question).hits == ()
+
+
+def test_a_question_in_two_parts_quotes_and_cites_a_section_for_each() -> None:
+    found = answer_question("what do you keep from my blog comments, and what from my messages via the contact form?")
+    assert [s.id for s in found.cited] == ["7", "6"] and found.section is not None and found.section.id == "7"
+    assert "section 7 'Comments'" in found.text and "section 6 'Email and contact-form'" in found.text
+    assert not found.abstained
+
+
+def test_a_question_in_one_part_cites_only_its_section() -> None:
+    found = answer_question("how long do you keep what I send through the contact form?")
+    assert found.section is not None and found.section.id == "6" and found.cited == []

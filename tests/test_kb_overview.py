@@ -254,3 +254,10 @@ def test_odd_and_oversized_questions_get_an_answer_without_error(question: str) 
     answer = answer_question(question)
     assert isinstance(answer.text, str) and answer.text
     assert time.perf_counter() - started < 5  # no runaway pattern on hostile input (the answer reads 1,000 chars)
+
+
+def test_asking_whom_to_contact_names_the_officer_and_the_controller() -> None:
+    answer = answer_question("whom could I write to about my personal data?")
+    assert [s.role for s in answer.cited] == ["dpo", "controller"]
+    assert "Datenschutz@aiconix.ai" in answer.text
+    assert overview_topic("how do I reach your data protection officer?") is None  # one of them, named

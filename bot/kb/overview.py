@@ -20,7 +20,7 @@ from bot.rights.catalogue import catalogue
 from bot.text import STOPWORDS, lemma, lemmas
 
 COLLECT, RECIPIENTS, RIGHTS, RETENTION = "collect", "recipients", "rights", "retention"
-PURPOSES, TRANSFERS, COOKIES = "purposes", "transfers", "cookies"
+PURPOSES, TRANSFERS, COOKIES, CONTACTS = "purposes", "transfers", "cookies", "contacts"
 # Words a broad question may contain besides its topic's own (lemmas).
 _FILLER = {
     "guy", "folk", "exactly", "actually", "really", "currently", "all", "whole", "overview", "summary", "list",
@@ -72,6 +72,14 @@ _WHO = {
 _RIGHTS_WORDS = {
     "right", "entitle", "entitlement", "option", "exercise", "regard", "concern", "subject", "law", "legal",
     "protection", "hold", "store", "collect", "keep", "process", "information", "regulation",
+}  # fmt: skip
+# "who can I talk to about privacy?": the controller and the Data Protection Officer, both.
+_WHO_TO_CONTACT = re.compile(
+    r"\b(who|whom|where)\b.{0,30}\b(talk|speak|contact|reach|write|turn|address)\b|\bwho\b.{0,20}\bcontact\b", re.I
+)
+_CONTACT_WORDS = {
+    "talk", "speak", "contact", "reach", "write", "turn", "address", "question", "regard", "concern", "matter",
+    "issue", "person", "responsible", "query",
 }  # fmt: skip
 # "what can I ask of you?", "what can I demand regarding my data?": the rights, by what the person may do.
 _WHAT_CAN_I_ASK = re.compile(
@@ -141,6 +149,7 @@ INTROS = {
     PURPOSES: "What the data is used for, in our privacy notice's words:",
     TRANSFERS: "Where our privacy notice mentions countries outside the EU:",
     COOKIES: "Our privacy notice mentions cookies in these places (with the companies whose services set them):",
+    CONTACTS: "For questions about your data, our privacy notice names:",
 }
 OUTROS = {
     COLLECT: "Ask me about any of them for the notice's own words.",
@@ -150,6 +159,7 @@ OUTROS = {
     PURPOSES: "Ask me about any of them for more of the notice's words.",
     TRANSFERS: "Ask me about any of them for more of the notice's words.",
     COOKIES: "Ask me about any of them for the notice's own words.",
+    CONTACTS: "Ask me about either of them for the notice's own words.",
 }
 
 
@@ -178,6 +188,8 @@ def overview_topic(question: str, own_names: frozenset[str] = frozenset()) -> st
         return RIGHTS
     if present & _CHOICE_WORDS and present & {"what", "which"} and rest <= _CHOICE_WORDS | _RIGHTS_WORDS | {"have"}:
         return RIGHTS
+    if _WHO_TO_CONTACT.search(question) and rest <= _CONTACT_WORDS:
+        return CONTACTS
     cookie_verb = present & (_COOKIE_VERBS | {"kind", "type", "sort", "go", "run", "end", "happen"})
     if present & _COOKIE and present & _WH and cookie_verb and rest <= _COOKIE_WORDS:
         return None if _HOW_LONG.search(question) else COOKIES
@@ -237,6 +249,9 @@ def _items(kb: KnowledgeBase, topic: str, lang: str = "en") -> list[tuple[str, l
         return _by_parent(kb, found)
     if topic == RETENTION:
         return _retention(kb)
+    if topic == CONTACTS:
+        roles = [s for s in (kb.by_role("dpo"), kb.by_role("controller")) if s is not None]
+        return [(", ".join(s.metadata.get("emails", [])[:1]) or s.title, [s]) for s in roles]
     if topic in (PURPOSES, TRANSFERS):
         return _quoted(kb, topic)
     if topic != COLLECT:

@@ -75,7 +75,7 @@ def test_huge_and_hostile_input_is_handled() -> None:
 
 
 def test_to_dict_has_the_documented_fields() -> None:
-    data = answer_question("what cookies do you use?").to_dict()
+    data = answer_question("can I switch off cookies?").to_dict()
     assert {"question", "answer", "confidence", "section", "alternatives"} <= set(data)
     assert data["section"]["number"] == "2" and data["section"]["title"] == "Use of cookies"
     assert all({"number", "title", "score"} <= set(a) for a in data["alternatives"])
@@ -154,3 +154,15 @@ def test_question_of_stop_words_only_is_still_ranked_by_meaning() -> None:
     ranking = retriever.search(question)
     assert ranking.hits and ranking.confidence == 0.0 and ranking.similarity is not None
     assert Retriever(retriever.kb, examples={}, semantic=False).search(question).hits == ()
+
+
+def test_a_question_in_two_parts_quotes_and_cites_a_section_for_each() -> None:
+    found = answer_question("what do you keep from my blog comments, and what from my messages via the contact form?")
+    assert [s.id for s in found.cited] == ["7", "6"] and found.section is not None and found.section.id == "7"
+    assert "section 7 'Comments'" in found.text and "section 6 'Email and contact-form'" in found.text
+    assert not found.abstained
+
+
+def test_a_question_in_one_part_cites_only_its_section() -> None:
+    found = answer_question("how long do you keep what I send through the contact form?")
+    assert found.section is not None and found.section.id == "6" and found.cited == []

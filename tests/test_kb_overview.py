@@ -13,6 +13,7 @@ from bot.kb.answer import answer_question
 from bot.kb.model import KnowledgeBase, Passage, Section
 from bot.kb.overview import (
     COLLECT,
+    COOKIES,
     PURPOSES,
     RECIPIENTS,
     RETENTION,
@@ -72,6 +73,57 @@ def test_broad_questions_are_recognised(question: str, topic: str) -> None:
 )
 def test_specific_questions_are_left_to_retrieval(question: str) -> None:
     assert overview_topic(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("hey, which info are you folks gathering from me while I browse?", COLLECT),
+        ("Which information do you hold about me?", COLLECT),  # "which" + data: not recipients
+        ("are you saving my personal details?", COLLECT),
+        ("could you give me an overview of what you record?", COLLECT),
+        ("what sort of cookies end up on my computer?", COOKIES),
+        ("is any tracking or analytics happening here?", COOKIES),
+        ("which external services and plugins are built into the site?", RECIPIENTS),
+        ("what social media things are hooked into the site?", RECIPIENTS),
+        ("are my details passed on?", RECIPIENTS),
+        ("what could I ask you for concerning my data?", RIGHTS),
+        ("what rights do I have here, data-protection-wise?", RIGHTS),
+        ("how long do you hang on to everything?", RETENTION),
+        ("what are you doing with all my data?", PURPOSES),
+        ("how do you handle my information?", PURPOSES),
+        ("is my data moved to the US?", TRANSFERS),
+    ],
+)
+def test_broad_questions_in_other_words_are_recognised(question: str, topic: str) -> None:
+    assert overview_topic(question) == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who owns this site and who runs it?",  # the controller, not recipients
+        "do I have to give you my email?",  # an obligation (section 24), not what is collected
+        "where do you keep my data?",  # a place, not a list
+        "do you keep data in the US?",  # storing there: the notice is silent
+        "what cookies does the comment form set?",
+        "are cookies stored for a long time?",
+        "do third-party providers know what I read?",
+        "what can I do if you refuse my request?",
+        "do you share my data with LinkedIn?",
+    ],
+)
+def test_neighbours_of_broad_questions_are_left_alone(question: str) -> None:
+    assert overview_topic(question) is None
+
+
+def test_cookies_overview_lists_our_cookies_first_then_the_embedded_services() -> None:
+    answer = answer_question("which cookies do you set?")
+    cited = [s.id for s in answer.cited]
+    assert cited[0] == "2" and {"3.A", "3.B", "3.C", "3.D", "4", "5"} <= set(cited)
+    assert "6" not in cited and "8" not in cited  # e-mail and payment set no cookies
+    items = [line for line in answer.text.splitlines() if line.startswith("• ")]
+    assert items[0] == "• Use of cookies — section 2" and any("YouTube LLC" in line for line in items)
 
 
 def test_the_company_named_by_its_own_name_still_gets_the_overview() -> None:
@@ -202,3 +254,10 @@ def test_odd_and_oversized_questions_get_an_answer_without_error(question: str) 
     answer = answer_question(question)
     assert isinstance(answer.text, str) and answer.text
     assert time.perf_counter() - started < 5  # no runaway pattern on hostile input (the answer reads 1,000 chars)
+
+
+def test_asking_whom_to_contact_names_the_officer_and_the_controller() -> None:
+    answer = answer_question("whom could I write to about my personal data?")
+    assert [s.role for s in answer.cited] == ["dpo", "controller"]
+    assert "Datenschutz@aiconix.ai" in answer.text
+    assert overview_topic("how do I reach your data protection officer?") is None  # one of them, named

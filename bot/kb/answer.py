@@ -9,6 +9,7 @@ gloss) and the reply's (``reply_lang``: the words around the quote, and the Germ
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from bot.kb.chat_privacy import is_about_this_chat, statement_retriever
 from bot.kb.german import gloss
 from bot.kb.model import KnowledgeBase, Section
 from bot.kb.overview import overview
-from bot.kb.retrieve import Ranking, Retriever, default_retriever
+from bot.kb.retrieve import Hit, Ranking, Retriever, default_retriever
 from bot.kb.silence import silent_topic
 
 CONFIDENCE_THRESHOLD = 0.4  # lexical coverage of the question by the chosen section ...
@@ -32,6 +33,10 @@ SIMILARITY_ALONE_DE = 0.85  # to each other in the English encoder than English 
 MAX_SENTENCES = 3
 RELATIVE_CUTOFF = 0.6
 CONTACT_ROLES = {"controller", "dpo"}
+# "… comments or the contact form?", "who is responsible and is it secure?": a question in parts, each part
+# answered by its own section.
+_PARTS = re.compile(r"\s*(?:[,;]\s*(?:and|or|und|oder)?|\band\b|\bor\b|\bund\b|\boder\b)\s+", re.I)
+MIN_PART_WORDS = 2
 
 
 @dataclass
@@ -121,21 +126,45 @@ def answer_question(
     if not ranking.hits or not confident_enough(ranking, lang):
         return _abstain(question, ranking, retriever, alternatives, reply)
     hit = ranking.hits[0]
+    hits = [hit, *_other_parts(question_text, hit.section, retriever, lang)]
     quotes = pick_sentences(hit.section, hit.sentences)
-    quoted = "\n".join(quotes)
     notice_lang = retriever.kb.language
-    intro = wording.quote_intro(hit.section, reply, notice_lang, binding_url)
-    cite = "" if reply == "de" and notice_lang != "de" else f"\n{wording.citation(hit.section, reply, notice_lang)}"
-    text = f"{intro}\n“{quoted}”{cite}"
+    blocks = []
+    for part in hits:
+        said = pick_sentences(part.section, part.sentences)
+        quoted = "\n".join(said)
+        intro = wording.quote_intro(part.section, reply, notice_lang, binding_url)
+        cite = (
+            "" if reply == "de" and notice_lang != "de" else f"\n{wording.citation(part.section, reply, notice_lang)}"
+        )
+        blocks.append(f"{intro}\n“{quoted}”{cite}")
     return Answer(
         question=question,
-        text=text,
+        text="\n\n".join(blocks),
         confidence=ranking.confidence,
         section=hit.section,
         quotes=quotes,
         alternatives=alternatives[1:],
         offer=hit.section.metadata.get("right"),
+        cited=[h.section for h in hits] if len(hits) > 1 else [],
     )
+
+
+def _other_parts(question: str, first: Section, retriever: Retriever, lang: str) -> list[Hit]:
+    """For a question in parts ("… and …", "… or …"): the confidently found sections of parts that the first
+    section does not answer, one per part."""
+    parts = [p for p in _PARTS.split(question) if len(p.split()) >= MIN_PART_WORDS]
+    if len(parts) < 2:
+        return []
+    found: list[Hit] = []
+    for part in parts:
+        ranking = retriever.search(part, lang=lang)
+        if not ranking.hits or not confident_enough(ranking, lang):
+            continue
+        hit = ranking.hits[0]
+        if hit.section.id != first.id and all(hit.section.id != h.section.id for h in found):
+            found.append(hit)
+    return found
 
 
 def confident_enough(ranking: Ranking, lang: str = "en") -> bool:

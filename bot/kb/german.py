@@ -26,6 +26,10 @@ MIN_PART = 3  # the shortest part of a compound
 _LINKS = ("", "s", "es", "n", "en", "e")  # linking elements between the parts of a compound ("Auskunft-s-recht")
 _ENDINGS = ("ern", "en", "em", "er", "es", "et", "st", "te", "e", "n", "s", "t")  # inflection, longest first
 MIN_STEM = 4
+# Separable verb particles: "bewahrt ihr meine Daten auf?" is "aufbewahren", the particle ending the clause.
+_PARTICLES = ("an", "auf", "aus", "ab", "ein", "mit", "vor", "zu", "heraus", "zurück", "fest", "nach", "weg")
+_CLAUSE_TAIL = {"so", "denn", "eigentlich", "mal", "überhaupt", "genau", "alles", "bitte", "noch"}
+_CLAUSE_RE = re.compile(r"[,.;:!?]")
 
 
 def stem(word: str) -> str:
@@ -107,7 +111,11 @@ def german_lemma(word: str) -> str:
 def gloss(text: str, vocabulary: Glossary | None = None) -> str:
     """``text`` in English words, German phrase by phrase and word by word; unknown words unchanged."""
     vocabulary = vocabulary or glossary()
-    words = [w.lower().replace("’", "'") for w in _WORD_RE.findall(text)]
+    words = [
+        w
+        for clause in _CLAUSE_RE.split(text)
+        for w in _rejoin_particle([w.lower().replace("’", "'") for w in _WORD_RE.findall(clause)], vocabulary)
+    ]
     longest = max((len(k) for k in vocabulary.phrases), default=1)
     out: list[str] = []
     i = 0
@@ -122,6 +130,22 @@ def gloss(text: str, vocabulary: Glossary | None = None) -> str:
             out.append(_word(words[i], vocabulary))
             i += 1
     return " ".join(w for w in out if w)
+
+
+def _rejoin_particle(words: list[str], vocabulary: Glossary) -> list[str]:
+    """A clause with its separable verb whole again: "bewahrt ihr meine daten auf" -> "aufbewahren ihr meine
+    daten", when particle and verb make a word the glossary knows (else the clause unchanged)."""
+    end = len(words)
+    while end > 1 and words[end - 1] in _CLAUSE_TAIL:
+        end -= 1
+    if end < 2 or words[end - 1] not in _PARTICLES:
+        return words
+    particle = words[end - 1]
+    for i, word in enumerate(words[: end - 1]):
+        for form in (word, german_lemma(word), stem(word) + "en"):
+            if particle + form in vocabulary.words:
+                return [*words[:i], particle + form, *words[i + 1 : end - 1], *words[end:]]
+    return words
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,5 +1,5 @@
 """Overview answers: "what do you collect?", "who gets my data?", "what are my rights?", "how long do you keep
-it?", "what do you use it for?", "does it leave the EU?".
+it?", "what do you use it for?", "does it leave the EU?", "which cookies do you use?".
 
 Such a question asks about the notice as a whole, so one section's sentences cannot answer it. The answer is
 a short list drawn from the metadata the knowledge base extracts per section (data categories, third
@@ -17,26 +17,31 @@ from dataclasses import dataclass
 from bot.kb import wording
 from bot.kb.model import KnowledgeBase, Section
 from bot.rights.catalogue import catalogue
-from bot.text import STOPWORDS, lemmas
+from bot.text import STOPWORDS, lemma, lemmas
 
 COLLECT, RECIPIENTS, RIGHTS, RETENTION = "collect", "recipients", "rights", "retention"
-PURPOSES, TRANSFERS = "purposes", "transfers"
+PURPOSES, TRANSFERS, COOKIES, CONTACTS = "purposes", "transfers", "cookies", "contacts"
 # Words a broad question may contain besides its topic's own (lemmas).
 _FILLER = {
     "guy", "folk", "exactly", "actually", "really", "currently", "all", "whole", "overview", "summary", "list",
     "kind", "type", "sort", "category", "piece", "information", "detail", "stuff", "gdpr", "dsgvo",
     "company", "user", "visitor", "customer", "person", "anything", "everything", "any", "general",
     "privacy", "policy", "notice", "basically", "short", "quick", "quickly", "main", "file", "protection",
-    "system",
+    "system", "give", "show", "tell", "describe", "summarise", "summarize", "wonder", "curious", "interested",
+    "hey", "visit", "browse", "surf", "click", "online", "internet", "here", "around", "up", "wise", "yall",
 }  # fmt: skip
 _WH = {"what", "which", "anything", "everything", "any", "list", "kind", "type", "sort", "category", "overview"}
 _COLLECT_VERBS = {
     "collect", "gather", "store", "keep", "save", "hold", "have", "process", "record", "track", "know",
-    "obtain", "get", "take", "grab",
+    "obtain", "get", "take", "grab", "capture", "register", "retain", "note", "monitor", "file",
 }  # fmt: skip
+# "do you store my data?": the person's data named generically, as "about me" names it.
+_MY_DATA = re.compile(r"\bmy\s+(personal\s+)?(data|info\w*|details|stuff|things|records)\b", re.I)
+# "what can I do if …", "where is it stored": the person's own step or a place, not what is collected.
+_NOT_COLLECT = re.compile(r"\b(can|could|may|should|must|shall|do)\s+i\b|\bhave\s+to\b|\bwhere\b", re.I)
 # A section (or its parent) saying the browser talks to a provider directly: the provider collects, not we.
 PROVIDER_COLLECTS = re.compile(r"\bdirect connection\b|\bwe do not collect any personal data ourselves\b", re.I)
-_ABOUT_ME = re.compile(r"\b(about|on|of)\s+me\b", re.I)
+_ABOUT_ME = re.compile(r"\b(about|on|of|from)\s+me\b", re.I)
 _HOLD_VERBS = {"have", "hold", "know", "store", "keep", "save", "get"}
 # "who do I send it to?", "can I find out who got my data?": about the person's own steps or rights.
 _NOT_RECIPIENTS = re.compile(
@@ -46,31 +51,74 @@ _NOT_RECIPIENTS = re.compile(
 )
 _SHARE_VERBS = {
     "share", "give", "pass", "send", "transfer", "transmit", "disclose", "receive", "get", "see", "access",
-    "forward", "hand", "provide", "go", "end", "have", "use", "work", "integrate", "embed",
+    "forward", "hand", "provide", "go", "end", "have", "use", "work", "integrate", "embed", "connect", "install",
+    "include", "employ", "deploy", "rely", "involve", "process", "handle", "hook", "build",
 }  # fmt: skip
-_WHO = {"who", "whom", "which", "anyone", "anybody", "else", "other", "third", "party", "partner", "recipient",
-        "outside", "external", "company", "where", "service", "provider", "tool", "vendor"}  # fmt: skip
-_RIGHTS_WORDS = {"right", "entitle", "entitlement", "option", "exercise", "regard", "concern", "subject"}
+# Who else is involved, by what it is: "which tools …", "what third-party services …".
+_WHICH_OTHERS = re.compile(
+    r"\b(what|which)\s+(\S+\s+){0,2}(third|3rd|external|outside|other|compan|service|provider|tool|vendor|plug"
+    r"|widget|script|integration|partner|processor|subprocessor|firm|organi[sz]ation|business|social)",
+    re.I,
+)
+# "do you pass my data on?", "is my data shared?": whether it goes anywhere at all.
+_PASS_ON = re.compile(r"\b(shar(e|es|ed|ing)|disclos\w*|forward\w*|(pass|give|hand)\w*\s+(\S+\s+){0,3}on)\b", re.I)
+# "which" asks about recipients only with one of the nouns here ("which companies …", not "which data …").
+_WHO = {
+    "who", "whom", "anyone", "anybody", "else", "other", "third", "party", "third-party", "3rd-party", "partner",
+    "recipient", "outside", "external", "company", "where", "service", "provider", "tool", "vendor", "plugin",
+    "plugins", "plug", "widget", "script", "integration", "processor", "subprocessor", "behalf", "firm",
+    "organisation", "organization", "business", "social", "media", "network",
+}  # fmt: skip
+_RIGHTS_WORDS = {
+    "right", "entitle", "entitlement", "option", "exercise", "regard", "concern", "subject", "law", "legal",
+    "protection", "hold", "store", "collect", "keep", "process", "information", "regulation",
+}  # fmt: skip
+# "who can I talk to about privacy?": the controller and the Data Protection Officer, both.
+_WHO_TO_CONTACT = re.compile(
+    r"\b(who|whom|where)\b.{0,30}\b(talk|speak|contact|reach|write|turn|address)\b|\bwho\b.{0,20}\bcontact\b", re.I
+)
+_CONTACT_WORDS = {
+    "talk", "speak", "contact", "reach", "write", "turn", "address", "question", "regard", "concern", "matter",
+    "issue", "person", "responsible", "query",
+}  # fmt: skip
+# "what can I ask of you?", "what can I demand regarding my data?": the rights, by what the person may do.
+_WHAT_CAN_I_ASK = re.compile(
+    r"\bwhat\b.{0,25}\b(can|could|may)\s+i\b.{0,30}\b(request|demand|ask|require|claim|expect|insist)\b", re.I
+)
+_ASK_WORDS = {"request", "demand", "ask", "require", "claim", "expect", "insist", "do", "regard", "concern"}
 _CHOICE_WORDS = {"option", "choice", "control", "say"}
 _RETENTION_WORDS = {"long", "keep", "store", "retain", "hold", "save", "delete", "erase", "retention", "storage",
-                    "period", "duration", "time", "remain", "stay", "kept", "when"}  # fmt: skip
+                    "period", "duration", "time", "remain", "stay", "kept", "when", "hang"}  # fmt: skip
 _HOW_LONG = re.compile(r"\bhow\s+long\b|\bwhen\b.{0,30}\b(delete|erase|remove)|\bretention\b", re.I)
 _WHY = re.compile(
-    r"\bwhy\b|\bpurposes?\b|\breasons?\b|\bpoint of\b|\bwhat\b.{0,40}\b(use|using|need)\b.{0,30}\bfor\b", re.I
+    r"\bwhy\b|\bpurposes?\b|\breasons?\b|\bpoint of\b|\bwhat\b.{0,40}\b(use[ds]?|using|need(ed)?)\b.{0,30}\bfor\b"
+    r"|\bwhat\b.{0,25}\b(do|does|doing|did|happens?|happening)\b.{0,20}\b(with|to)\s+(my|the|your|our|all)\b"
+    r"|\bhow\b.{0,25}\b(use[ds]?|using|process\w*|handle[ds]?|handling|treat\w*)\b",
+    re.I,
 )
 _PURPOSE_WORDS = {
     "use", "purpose", "collect", "need", "process", "reason", "store", "keep", "gather", "save", "want", "point",
+    "handle", "treat",
 }  # fmt: skip
 _ABROAD = re.compile(
     r"\b(usa|u\.s\.|america\w*|abroad|overseas|outside\s+(the\s+)?(eu|european union|europe)|third\s+countr\w*"
-    r"|international\w*|leaves?\s+(the\s+)?(eu|european union|europe))\b",
+    r"|international\w*|leaves?\s+(the\s+)?(eu|european union|europe))\b"
+    r"|\b(transfer\w*|sen[dt]\w*|go(es)?|going|shar\w*|transmit\w*|mov\w*|end\w*)\b.{0,30}\bthe\s+us\b",
     re.I,
 )
 _TRANSFER_WORDS = {
     "transfer", "send", "usa", "america", "american", "abroad", "overseas", "outside", "eu", "europe", "european",
     "union", "country", "third", "international", "leave", "go", "store", "process", "server", "move", "transmit",
-    "share", "end",
+    "share", "end", "us",
 }  # fmt: skip
+# "which cookies do you use?": the cookies, ours and those of embedded services.
+_COOKIE = {"cookie", "cooky", "tracking", "track", "tracker", "analytics"}  # "cooky": the lemmatiser's "cookies"
+_COOKIE_WORDS = _COOKIE | {
+    "go", "end", "land", "outside", "external", "third", "party", "tool", "service", "run", "plugin", "plugins",
+    "use", "set", "store", "place", "save", "drop", "install", "employ", "deploy", "have", "computer", "device",
+    "browser", "pixel", "technology",
+}  # fmt: skip
+_COOKIE_VERBS = {"use", "set", "store", "place", "save", "drop", "install", "employ", "deploy", "have"}
 PURPOSE_SENTENCE = re.compile(
     r"\bpurposes? of\b|\bpurpose (is|are)\b|\bexclusively (to|for)\b|\bis evaluated\b|\b(is|are) used to\b"
     r"|\bfor security reasons\b|\bfor the purpose of\b",
@@ -100,6 +148,8 @@ INTROS = {
     RETENTION: "How long data is kept, in our privacy notice's words:",
     PURPOSES: "What the data is used for, in our privacy notice's words:",
     TRANSFERS: "Where our privacy notice mentions countries outside the EU:",
+    COOKIES: "Our privacy notice mentions cookies in these places (with the companies whose services set them):",
+    CONTACTS: "For questions about your data, our privacy notice names:",
 }
 OUTROS = {
     COLLECT: "Ask me about any of them for the notice's own words.",
@@ -108,6 +158,8 @@ OUTROS = {
     RETENTION: "Ask me about any of them for more of the notice's words.",
     PURPOSES: "Ask me about any of them for more of the notice's words.",
     TRANSFERS: "Ask me about any of them for more of the notice's words.",
+    COOKIES: "Ask me about any of them for the notice's own words.",
+    CONTACTS: "Ask me about either of them for the notice's own words.",
 }
 
 
@@ -126,14 +178,27 @@ def overview_topic(question: str, own_names: frozenset[str] = frozenset()) -> st
     ``own_names``: words that name the company itself ("what does aiconix collect?")."""
     words = lemmas(question)
     present = set(words)
-    rest = {w for w in words if w not in STOPWORDS and len(w) > 1} - _FILLER - own_names
+    parts = {lemma(p) for w in words if w not in STOPWORDS for p in w.split("-")}  # "privacy-wise": its parts
+    rest = {w for w in parts if w not in STOPWORDS and len(w) > 1} - _FILLER - own_names
     if "right" in present and rest <= _RIGHTS_WORDS | {"have", "data"} and present & (_WH | {"my", "all"}):
         return RIGHTS
     if _WHAT_CAN_I_DO.search(question) and rest <= {"data", "do"}:
         return RIGHTS
-    if present & _CHOICE_WORDS and "what" in present and rest <= _CHOICE_WORDS | _RIGHTS_WORDS | {"have"}:
+    if _WHAT_CAN_I_ASK.search(question) and rest <= _ASK_WORDS:
         return RIGHTS
-    asks_who = bool(present & _SHARE_VERBS and present & _WHO) or "recipient" in present
+    if present & _CHOICE_WORDS and present & {"what", "which"} and rest <= _CHOICE_WORDS | _RIGHTS_WORDS | {"have"}:
+        return RIGHTS
+    if _WHO_TO_CONTACT.search(question) and rest <= _CONTACT_WORDS:
+        return CONTACTS
+    cookie_verb = present & (_COOKIE_VERBS | {"kind", "type", "sort", "go", "run", "end", "happen"})
+    if present & _COOKIE and present & _WH and cookie_verb and rest <= _COOKIE_WORDS:
+        return None if _HOW_LONG.search(question) else COOKIES
+    asks_who = (
+        bool(present & _SHARE_VERBS and present & _WHO)
+        or bool(present & {"recipient", "processor"})
+        or bool(_WHICH_OTHERS.search(question))
+        or bool(_PASS_ON.search(question) and _MY_DATA.search(question))
+    )
     if asks_who and rest <= _SHARE_VERBS | _WHO and not _NOT_RECIPIENTS.search(question):
         return RECIPIENTS
     if _HOW_LONG.search(question) and rest <= _RETENTION_WORDS:
@@ -142,9 +207,9 @@ def overview_topic(question: str, own_names: frozenset[str] = frozenset()) -> st
         return PURPOSES
     if _ABROAD.search(question) and rest <= _TRANSFER_WORDS:
         return TRANSFERS
-    about_me = bool(_ABOUT_ME.search(question)) or "personal" in present
+    about_me = bool(_ABOUT_ME.search(question) or _MY_DATA.search(question)) or "personal" in present
     if present & _COLLECT_VERBS and (present & _WH or about_me) and rest <= _COLLECT_VERBS:
-        return COLLECT
+        return None if _NOT_COLLECT.search(question) else COLLECT
     return None
 
 
@@ -170,14 +235,23 @@ def _items(kb: KnowledgeBase, topic: str, lang: str = "en") -> list[tuple[str, l
             ]
             if named:
                 found.append((", ".join(named), section))
+        elif topic == COOKIES and "cookies" in meta.get("data_categories", []):
+            parties = ", ".join(meta.get("third_parties", []))
+            titled = f"{section.title}: {parties}" if parties else section.title
+            found.append((parties if section.parent else titled, section))
         elif topic == RIGHTS and meta.get("right"):
             right = catalogue().get(meta["right"])
             name = f"{right.name} ({right.article})" if right else section.title
             found.append((wording.RIGHT_NAMES_DE.get(meta["right"], name) if lang == "de" else name, section))
     if topic == RECIPIENTS:
+        return _by_parent(kb, sorted(found, key=lambda item: not item[1].metadata.get("third_parties")))
+    if topic == COOKIES:
         return _by_parent(kb, found)
     if topic == RETENTION:
         return _retention(kb)
+    if topic == CONTACTS:
+        roles = [s for s in (kb.by_role("dpo"), kb.by_role("controller")) if s is not None]
+        return [(", ".join(s.metadata.get("emails", [])[:1]) or s.title, [s]) for s in roles]
     if topic in (PURPOSES, TRANSFERS):
         return _quoted(kb, topic)
     if topic != COLLECT:
@@ -224,9 +298,8 @@ def _quoted(kb: KnowledgeBase, topic: str) -> list[tuple[str, list[Section]]]:
 
 
 def _by_parent(kb: KnowledgeBase, found: list[tuple[str, Section]]) -> list[tuple[str, list[Section]]]:
-    """Recipients: subsections of one parent make one item under its title citing it and them; companies the
-    notice names come first, recipients it names by their role after them."""
-    found = sorted(found, key=lambda item: not item[1].metadata.get("third_parties"))
+    """Recipients or cookies: subsections of one parent make one item under its title citing it and them (for
+    recipients the companies the notice names come first, recipients it names by their role after them)."""
     items: list[tuple[str, list[Section]]] = []
     groups: dict[str, int] = {}
     for text, section in found:

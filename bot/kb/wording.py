@@ -121,6 +121,9 @@ OVERVIEW_INTROS_DE = {
     "retention": "Wie lange Daten gespeichert werden, in den Worten unserer Datenschutzerklärung (englische Fassung):",
     "purposes": "Wofür die Daten verwendet werden, in den Worten unserer Datenschutzerklärung (englische Fassung):",
     "transfers": "Wo unsere Datenschutzerklärung (englische Fassung) Länder außerhalb der EU erwähnt:",
+    "contacts": "Bei Fragen zu Ihren Daten nennt unsere Datenschutzerklärung:",
+    "cookies": "Cookies erwähnt unsere Datenschutzerklärung (englische Fassung) hier (mit den Unternehmen, deren "
+    "Dienste sie setzen):",
 }
 OVERVIEW_OUTRO_DE = "Fragen Sie mich zu jedem Punkt nach dem genauen Wortlaut."
 RIGHTS_OUTRO_DE = "Fragen Sie mich zu jedem davon, oder sagen Sie mir, welchen Antrag Sie stellen möchten."

@@ -1,0 +1,146 @@
+"""German letters: which clauses of a message can ask for something at all (the mood of a sentence).
+
+A German letter mixes its request with background ("Ich habe mich im Herbst registriert", "Meine E-Mail-Adresse
+war …"), with what the writer noticed ("bei der Durchsicht ist mir aufgefallen, dass …") and with questions
+("wem habt ihr meine Daten gegeben?"). DIET reads each clause out of context and may take any of them for a
+request. In a message of several sentences, a clause adds a right only if its sentence is worded as a request:
+"bitte", an imperative ("Löschen Sie …", "löscht …"), a first-person demand ("ich fordere / verlange / beantrage /
+widerrufe / widerspreche / möchte …"), "hiermit", an obligation ("… sind zu löschen"), a subject line or a named
+request ("Betreff: …", "Löschungsantrag", "Auskunftsersuchen"), or a polite question ("Können Sie …?",
+"könnt ihr …?"). A question in another form asks for nothing. English clauses are left to ``letters_en``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# No sentence break after an abbreviation, an initial or a number ("Art. 6 Abs. 1 lit. f", "z. B.", "1. Juni").
+_ABBREVIATIONS = ("Art", "Abs", "Nr", "lit", "Satz", "bzw", "ggf", "vgl", "etc", "usw", "z.B", "d.h", "u.a", "Dr", "ca")
+_NO_BREAK = "".join(f"(?<!\\b{a})" for a in _ABBREVIATIONS) + r"(?<!\b\w)(?<!\d)"
+_SENTENCE_END_RE = re.compile(_NO_BREAK + r"[.!?;]+(?=\s|$)")
+
+_PLEASE = r"\bbitte[nt]?\b|\bdarum\s+bitten\b"
+# A first-person demand or wish, in either word order ("ich widerrufe", "hiermit widerrufe ich").
+_FIRST_PERSON = (
+    r"\b(?:fordere|verlange|beantrage|widerrufe|widerspreche|ersuche|untersage|erwarte|bestehe|wünsche|möchte|will"
+    r"|benötige|brauche|mache|lege|ziehe|reiche|erhebe|hätte|würde|wende)\b"
+)
+_HEREBY = r"\bhiermit\b|\bhierdurch\b|\bmit\s+diesem\s+schreiben\b"
+# "… sind zu löschen", "ist zu berichtigen", "sollen gelöscht werden": an obligation the writer sets.
+_OBLIGATION = (
+    r"\b(?:ist|sind|seien)\b[^;!?]*\b(?:zu\s+\w+en|(?:ab|an|auf|aus|ein|fest|her|mit|nach|vor|weg|zurück)zu\w+en)\b"
+    r"|\bsollen\b|\bsoll\b|\bmüssen\b"
+)
+# The letter names itself: a subject line, "Antrag auf", "Löschungsantrag", "Auskunftsersuchen", "Löschverlangen".
+_NAMES_REQUEST = r"\bbetreff\b|antrag\b|ersuchen\b|verlangen\b|\bgeltend\b|\bgebrauch\b"
+# An imperative opening the sentence (after a salutation): "Löschen Sie …", "löscht …", "schick mir …".
+_IMPERATIVE_VERBS = (
+    r"löscht|hört|stoppt|sperrt|schickt|sendet|korrigiert|berichtigt|sagt|gebt|nennt|informiert|entfernt|zieht"
+    r"|stellt|teilt|übermittelt|unterrichtet|schränkt|streicht|lasst|nehmt|lösch|lösche|schick|sperr|hör"
+)
+_IMPERATIVE = (
+    r"^(?:(?:hallo|hi|moin|servus|guten\s+tag|sehr\s+geehrte[rs]?)\b[^,]*,\s*)?(?:und\s+|dann\s+|also\s+)?"
+    rf"(?:\w+en\s+sie\b|(?:{_IMPERATIVE_VERBS})\b)"
+)
+# A polite question that asks the reader to act: "Können Sie …?", "könnt ihr …?", "Würden Sie bitte …?".
+_POLITE_QUESTION = (
+    r"^(?:(?:hallo|hi|moin|servus|guten\s+tag|sehr\s+geehrte[rs]?)\b[^,]*,\s*)?(?:und\s+)?"
+    r"(?:können|könnten|könnt|kannst|könntest|würden|würdet|würdest|wären|wärt)\s+(?:sie|ihr|du)\b"
+)
+REQUEST_MOOD_RE = re.compile(
+    "|".join(f"(?:{p})" for p in (_PLEASE, _FIRST_PERSON, _HEREBY, _OBLIGATION, _NAMES_REQUEST, _IMPERATIVE)), re.I
+)
+POLITE_QUESTION_RE = re.compile(_POLITE_QUESTION, re.I)
+# "Wenn ich meine Daten löschen lasse, kann ich dann …?": a question about what follows from a request, no request.
+CONSEQUENCE_QUESTION_RE = re.compile(
+    r"^(?:(?:und\s+)?was\s+passiert,?\s+)?(?:wenn|falls|sobald|nachdem)\s+ich\b[^.!?]*\?\s*$", re.I
+)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text``, each with its closing mark."""
+    out, start = [], 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        out.append(text[start : m.end()].strip())
+        start = m.end()
+    rest = text[start:].strip()
+    return [s for s in [*out, rest] if s]
+
+
+def _sentence(clause: str, text: str) -> str:
+    """The sentence of ``text`` that holds ``clause``."""
+    at = text.find(clause)
+    if at < 0:
+        return clause
+    for sentence in sentences(text):
+        begin = text.find(sentence)
+        if begin <= at < begin + len(sentence):
+            return sentence
+    return clause
+
+
+def polite_request(clause: str, text: str) -> bool:
+    """Whether the sentence holding ``clause`` is a polite question asking the reader to act ("könnt ihr …?")."""
+    return POLITE_QUESTION_RE.search(_sentence(clause.strip(), text)) is not None
+
+
+def asks_politely(text: str) -> bool:
+    """Whether some sentence of ``text`` is a polite question asking the reader to act."""
+    return any(POLITE_QUESTION_RE.search(sentence) for sentence in sentences(text))
+
+
+def asks(clause: str, text: str) -> bool:
+    """Whether ``clause`` can add a right: in a message of one sentence always (unless it is a question in
+    another form than a polite one), in a letter only if its sentence is worded as a request."""
+    sentence = _sentence(clause.strip(), text)
+    if sentence.endswith("?"):
+        return POLITE_QUESTION_RE.search(sentence) is not None
+    if len(sentences(text)) < 2:
+        return True
+    return REQUEST_MOOD_RE.search(sentence) is not None
+
+
+def asks_nothing(text: str) -> bool:
+    """Whether a German message is one question about the consequences of a request ("Wenn ich …, kann ich …?")."""
+    return CONSEQUENCE_QUESTION_RE.search(text.strip()) is not None
+
+
+# A second request named by its noun after "und", "sowie" or a comma ("Auskunft über meine Daten und Beschwerde
+# über …", "Berichtigung, Sperrung bis dahin"), compounds included (Löschungsantrag, Datenübertragbarkeit), or
+# the interim request "… und bis dahin nicht verwenden".
+_RIGHT_NOUN = (
+    r"\w*(?:auskunft|löschung|berichtigung|korrektur|einschränkung|sperrung|widerspruch|widerruf|beschwerde"
+    r"|kopie|übertragung|übertragbarkeit|herausgabe)\w*"
+)
+NOUN_SPLIT_RE = re.compile(
+    rf"(?:\s+und|\s+sowie|\s*,)\s+(?=(?:bitte\s+)?(?:(?:auch|zudem|außerdem)\s+)?(?:(?:um|die|eine|den|einen|ihre|deren)\s+)?"
+    rf"{_RIGHT_NOUN}\b)|\s+und\s+(?=bis\s+(?:dahin|zur|zum)\b)",
+    re.I,
+)
+
+
+def split(parts: list[str]) -> list[str]:
+    """German clauses split further where a second request is named by its noun."""
+    return [p.strip(" ,") for part in parts for p in NOUN_SPLIT_RE.split(part) if p.strip(" ,")]
+
+
+# German words that name a right, compounds included: a clause DIET leans to a right with (below the clause
+# threshold) counts when it also names that right ("Beschwerde über die Bearbeitungszeit", "Sperrt meine Daten").
+_RIGHT_WORDS = {
+    "access": r"auskunft",
+    "erasure": r"lösch",
+    "rectification": r"berichtig|korrigier|korrektur",
+    "restriction": r"einschränk|einzuschränk|sperr",
+    "objection": r"widerspr(?:uch|ech|ich)",
+    "withdraw_consent": r"einwilligung|widerruf",
+    "portability": r"übertrag|übermitt|maschinenlesbar",
+    "complaint": r"beschwer|aufsichtsbehörde",
+    "notification": r"empfänger|unterricht|benachrichtig|informier",
+}
+RIGHT_WORD_RES = {right: re.compile(pattern, re.I) for right, pattern in _RIGHT_WORDS.items()}
+
+
+def names(clause: str, right: str) -> bool:
+    """Whether a German clause names ``right`` by one of its words."""
+    pattern = RIGHT_WORD_RES.get(right)
+    return pattern is not None and pattern.search(clause) is not None

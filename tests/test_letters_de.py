@@ -84,6 +84,8 @@ def test_a_second_request_named_by_its_noun_is_a_clause_of_its_own() -> None:
         "eine Beschwerde wegen der Wartezeit",
     ]
     assert split(["Verarbeitung und Speicherung meiner Daten"]) == ["Verarbeitung und Speicherung meiner Daten"]
+    known = "Meine Rechte auf Auskunft, Löschung und Widerspruch kenne ich"
+    assert split([known]) == [known]
 
 
 def test_right_words_include_compounds() -> None:

@@ -119,9 +119,14 @@ NOUN_SPLIT_RE = re.compile(
 )
 
 
+# "Meine Rechte auf Berichtigung, Löschung und Widerspruch": an enumeration of rights, not one request each.
+RIGHTS_LIST_RE = re.compile(r"\brechte?\s+(?:auf|zur?|wie)\b", re.I)
+
+
 def split(parts: list[str]) -> list[str]:
-    """German clauses split further where a second request is named by its noun."""
-    return [p.strip(" ,") for part in parts for p in NOUN_SPLIT_RE.split(part) if p.strip(" ,")]
+    """German clauses split further where a second request is named by its noun (not in a list of rights)."""
+    pieces = [[part] if RIGHTS_LIST_RE.search(part) else NOUN_SPLIT_RE.split(part) for part in parts]
+    return [p.strip(" ,") for piece in pieces for p in piece if p.strip(" ,")]
 
 
 # German words that name a right, compounds included: a clause DIET leans to a right with (below the clause

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.rights.letters_de import asks, asks_nothing, asks_politely, names, sentences, split
+from bot.rights.letters_de import asks, asks_nothing, asks_politely, names, performed, sentences, split
 from bot.rights.triage import clauses, combine
 
 LETTER = (
@@ -129,3 +129,29 @@ def test_a_german_question_counts_a_polite_request_among_its_clauses() -> None:
         ).rights
         == []
     )
+
+
+def test_a_sentence_of_infinitive_commands_asks() -> None:
+    text = "Zustimmung widerrufen, Unterlagen senden, danach alles löschen. Gruß"
+    assert asks("Unterlagen senden", text)
+    assert not asks("Gruß", text)
+
+
+def test_a_message_that_wants_nothing_asks_nothing() -> None:
+    assert asks_nothing("Alles erledigt, ich brauche nichts weiter von Ihnen.")
+    assert asks_nothing("Diese Nachricht dient lediglich Ihrer Information.")
+
+
+def test_a_right_performed_by_a_first_person_verb() -> None:
+    assert performed("Guten Tag. Ich widerspreche jeder Nutzung meiner Adresse für Werbung.") == ["objection"]
+    assert performed("Hiermit widerrufe ich meine Zustimmung zum Newsletter.") == ["withdraw_consent"]
+    assert performed("Meine Einwilligung nehme ich zurück.") == ["withdraw_consent"]
+    assert performed("Ich lege heute Beschwerde bei der Behörde ein.") == ["complaint"]
+    assert performed("Falls nötig, widerspreche ich.") == []  # a condition
+    assert performed("Widerspreche ich dann automatisch?") == []  # a question
+    assert performed("Ich widerspreche nicht.") == []  # a negation
+
+
+def test_combine_adds_a_performed_right_diet_missed() -> None:
+    text = "Sehr geehrte Damen und Herren, ich widerspreche ausdrücklich der Nutzung meiner Daten für Werbung."
+    assert combine(text, parse("request_notification", 0.3), []).rights == ["objection"]

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from bot.rights.named_de import rights_named_de
+
 # No sentence break after an abbreviation, an initial or a number ("Art. 6 Abs. 1 lit. f", "z. B.", "1. Juni").
 _ABBREVIATIONS = ("Art", "Abs", "Nr", "lit", "Satz", "bzw", "ggf", "vgl", "etc", "usw", "z.B", "d.h", "u.a", "Dr", "ca")
 _NO_BREAK = "".join(f"(?<!\\b{a})" for a in _ABBREVIATIONS) + r"(?<!\b\w)(?<!\d)"
@@ -47,11 +49,25 @@ _POLITE_QUESTION = (
     r"^(?:(?:hallo|hi|moin|servus|guten\s+tag|sehr\s+geehrte[rs]?)\b[^,]*,\s*)?(?:und\s+)?"
     r"(?:können|könnten|könnt|kannst|könntest|würden|würdet|würdest|wären|wärt)\s+(?:sie|ihr|du)\b"
 )
+# A list of infinitive commands ending the sentence: "Einwilligung widerrufen, Kopie schicken, dann löschen."
+_INFINITIVE_COMMAND = (
+    r"\b(?:löschen|schicken|senden|zusenden|korrigieren|berichtigen|einschränken|sperren|widerrufen|entfernen"
+    r"|übermitteln|herausgeben|stoppen)\W*$"
+)
 REQUEST_MOOD_RE = re.compile(
-    "|".join(f"(?:{p})" for p in (_PLEASE, _FIRST_PERSON, _HEREBY, _OBLIGATION, _NAMES_REQUEST, _IMPERATIVE)), re.I
+    "|".join(
+        f"(?:{p})"
+        for p in (_PLEASE, _FIRST_PERSON, _HEREBY, _OBLIGATION, _NAMES_REQUEST, _IMPERATIVE, _INFINITIVE_COMMAND)
+    ),
+    re.I,
 )
 POLITE_QUESTION_RE = re.compile(_POLITE_QUESTION, re.I)
 # "Wenn ich meine Daten löschen lasse, kann ich dann …?": a question about what follows from a request, no request.
+# "Ich brauche nichts weiter von euch", "Dieses Schreiben dient lediglich Ihrer Information": nothing is asked.
+NOTHING_WANTED_RE = re.compile(
+    r"\bbrauche\s+(?:ich\s+)?nichts\s+(?:weiter|mehr)\b|\bdient\s+(?:lediglich|nur|ausschließlich)\s+(?:ihrer|zur)\s+information\b",
+    re.I,
+)
 CONSEQUENCE_QUESTION_RE = re.compile(
     r"^(?:(?:und\s+)?was\s+passiert,?\s+)?(?:wenn|falls|sobald|nachdem)\s+ich\b[^.!?]*\?\s*$", re.I
 )
@@ -101,8 +117,9 @@ def asks(clause: str, text: str) -> bool:
 
 
 def asks_nothing(text: str) -> bool:
-    """Whether a German message is one question about the consequences of a request ("Wenn ich …, kann ich …?")."""
-    return CONSEQUENCE_QUESTION_RE.search(text.strip()) is not None
+    """Whether a German message is one question about the consequences of a request ("Wenn ich …, kann ich …?")
+    or says that it wants nothing ("Ich brauche nichts weiter von euch")."""
+    return CONSEQUENCE_QUESTION_RE.search(text.strip()) is not None or NOTHING_WANTED_RE.search(text) is not None
 
 
 # A second request named by its noun after "und", "sowie" or a comma ("Auskunft über meine Daten und Beschwerde
@@ -129,23 +146,28 @@ def split(parts: list[str]) -> list[str]:
     return [p.strip(" ,") for piece in pieces for p in piece if p.strip(" ,")]
 
 
-# German words that name a right, compounds included: a clause DIET leans to a right with (below the clause
-# threshold) counts when it also names that right ("Beschwerde über die Bearbeitungszeit", "Sperrt meine Daten").
-_RIGHT_WORDS = {
-    "access": r"auskunft",
-    "erasure": r"lösch",
-    "rectification": r"berichtig|korrigier|korrektur",
-    "restriction": r"einschränk|einzuschränk|sperr",
-    "objection": r"widerspr(?:uch|ech|ich)",
-    "withdraw_consent": r"einwilligung|widerruf",
-    "portability": r"übertrag|übermitt|maschinenlesbar",
-    "complaint": r"beschwer|aufsichtsbehörde",
-    "notification": r"empfänger|unterricht|benachrichtig|informier",
-}
-RIGHT_WORD_RES = {right: re.compile(pattern, re.I) for right, pattern in _RIGHT_WORDS.items()}
-
-
 def names(clause: str, right: str) -> bool:
-    """Whether a German clause names ``right`` by one of its words."""
-    pattern = RIGHT_WORD_RES.get(right)
-    return pattern is not None and pattern.search(clause) is not None
+    """Whether a German clause names ``right`` by one of its words (``bot.rights.named_de``)."""
+    return right in rights_named_de(clause)
+
+
+# A sentence that performs a right by its verb in the first person: "Ich widerspreche …", "hiermit widerrufe ich …",
+# "Ich lege Beschwerde ein", "meine Einwilligung nehme ich zurück". Not under a condition, a negation or a question.
+_PERFORMED = {
+    "objection": r"\bwiderspreche\b|\blege\b[^;!?]*\bwiderspruch\b",
+    "withdraw_consent": r"\bwiderrufe\b|\b(?:einwilligung|zustimmung)\w*\b[^;!?]*\b(?:nehme|ziehe)\b[^;!?]*\bzurück\b"
+    r"|\b(?:nehme|ziehe)\b[^;!?]*\b(?:einwilligung|zustimmung)\w*\b[^;!?]*\bzurück\b",
+    "complaint": r"\bbeschwere\s+mich\b|\blege\b[^;!?]*\bbeschwerde\b[^;!?]*\bein\b",
+}
+PERFORMED_RES = {right: re.compile(pattern, re.I) for right, pattern in _PERFORMED.items()}
+_HEDGED_RE = re.compile(r"\b(?:nicht|wenn|falls|ob|sollte|sollten|könnte|würde|theoretisch|überlege)\b", re.I)
+
+
+def performed(text: str) -> list[str]:
+    """The rights a German message exercises by a first-person verb in a plain statement."""
+    found: list[str] = []
+    for sentence in sentences(text):
+        if sentence.endswith("?") or _HEDGED_RE.search(sentence):
+            continue
+        found.extend(r for r, pattern in PERFORMED_RES.items() if pattern.search(sentence) and r not in found)
+    return found

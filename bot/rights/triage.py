@@ -225,6 +225,8 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
         rights.extend(r for r in requested_rights(parse, CLAUSE_THRESHOLD) if r not in rights)
         if not english and not asks_question:  # a German clause that also names the right DIET leans to
             rights.extend(r for r in _named_lean(clause, parse) if r not in rights)
+    if not english and not asks_question:  # "Ich widerspreche …", "hiermit widerrufe ich …"
+        rights.extend(r for r in letters_de.performed(text) if r not in rights)
     if english and letters_en.disclaims(text):
         rights = []  # "I am not making a request myself"
     question_about = rights_named(text) if intent == QUESTION_INTENT else []

@@ -135,6 +135,8 @@ def test_a_sentence_of_infinitive_commands_asks() -> None:
     text = "Zustimmung widerrufen, Unterlagen senden, danach alles löschen. Gruß"
     assert asks("Unterlagen senden", text)
     assert not asks("Gruß", text)
+    report = "Ich bin Kunde. Meine Zustimmung habe ich letztes Jahr widerrufen."
+    assert not asks("Meine Zustimmung habe ich letztes Jahr widerrufen", report)
 
 
 def test_a_message_that_wants_nothing_asks_nothing() -> None:

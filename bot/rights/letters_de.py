@@ -50,8 +50,10 @@ _POLITE_QUESTION = (
     r"(?:können|könnten|könnt|kannst|könntest|würden|würdet|würdest|wären|wärt)\s+(?:sie|ihr|du)\b"
 )
 # A list of infinitive commands ending the sentence: "Einwilligung widerrufen, Kopie schicken, dann löschen."
+# Not after an auxiliary or modal: "… habe ich im Frühjahr widerrufen." reports, "… kann ich löschen." asks nothing.
 _INFINITIVE_COMMAND = (
-    r"\b(?:löschen|schicken|senden|zusenden|korrigieren|berichtigen|einschränken|sperren|widerrufen|entfernen"
+    r"^(?!.*\b(?:habe|hast|hat|haben|hatte|hatten|wurde|wurden|worden|ist|sind|bin|war|waren|kann|können|will|möchte"
+    r"|soll|sollen|muss|müssen|darf|dürfen)\b).*\b(?:löschen|schicken|senden|zusenden|korrigieren|berichtigen|einschränken|sperren|widerrufen|entfernen"
     r"|übermitteln|herausgeben|stoppen)\W*$"
 )
 REQUEST_MOOD_RE = re.compile(

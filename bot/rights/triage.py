@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.rights import letters_en
-from bot.rights.catalogue import requested_rights, right_ids
+from bot.rights import letters_de, letters_en
+from bot.rights.catalogue import requested_rights, right_ids, rights_from_intent
 from bot.rights.named_de import rights_named_de
 from bot.text import concepts, lemmas
 
@@ -72,7 +72,10 @@ LEADING_CONNECTIVE_RE = re.compile(
 
 def clauses(text: str) -> list[str]:
     """Clauses of a message that could each carry a request, without leading connectives."""
-    parts = [LEADING_CONNECTIVE_RE.sub("", p.strip(" ,.;!?")) for p in CLAUSE_SPLIT_RE.split(text)]
+    parts = [p.strip(" ,.;!?") for p in CLAUSE_SPLIT_RE.split(text)]
+    if not letters_en.is_english(text):
+        parts = letters_de.split(parts)
+    parts = [LEADING_CONNECTIVE_RE.sub("", p) for p in parts]
     return [p for p in parts if p]
 
 
@@ -191,6 +194,14 @@ def _drop_threatened_complaint(text: str, rights: list[str], parts: list[tuple[s
     return rights if outright else [r for r in rights if r != COMPLAINT]
 
 
+def _named_lean(clause: str, parse: dict[str, Any]) -> list[str]:
+    """The rights of a German clause's top intent when it is fairly sure and the clause names them by word."""
+    intent, confidence = _top_intent(parse)
+    if confidence < WHOLE_THRESHOLD:
+        return []
+    return [r for r in rights_from_intent(intent) if letters_de.names(clause, r)]
+
+
 def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[str, Any]]]) -> Triage:
     """Decide the rights from the whole message's parse and its clauses' parses."""
     intent, confidence = _top_intent(whole)
@@ -209,15 +220,23 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
             if not letters_en.asks(clause, text):
                 continue  # an explanation, a list item, a general question: asks for nothing
         elif asks_question:
-            continue  # a question about rights requests nothing, whatever its parts look like
-        for right in requested_rights(parse, CLAUSE_THRESHOLD):
+            if not letters_de.polite_request(clause, text):
+                continue  # a question about rights requests nothing, unless it asks politely ("könnt ihr …?")
+        elif not letters_de.asks(clause, text):
+            continue  # background, a remark, a question in a German letter: asks for nothing
+        asked = requested_rights(parse, CLAUSE_THRESHOLD)
+        if not english and not asks_question:  # a German clause that also names the right DIET leans to
+            asked += _named_lean(clause, parse)
+        for right in asked:
             asked_in.setdefault(right, clause)
             if right not in rights:
                 rights.append(right)
+    if not english and not asks_question:  # "Ich widerspreche …", "hiermit widerrufe ich …"
+        rights.extend(r for r in letters_de.performed(text) if r not in rights)
     if english and letters_en.disclaims(text):
         rights = []  # "I am not making a request myself"
     question_about = rights_named(text) if intent == QUESTION_INTENT else []
-    if asks_nothing(text):
+    if asks_nothing(text) or (not english and letters_de.asks_nothing(text)):
         question_about, rights = question_about or rights_named(text), []
     rights = _drop_threatened_complaint(text, rights, parts)
     return Triage(

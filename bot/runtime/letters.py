@@ -25,6 +25,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.rights import letters_de
 from bot.rights.catalogue import RIGHT_ENTITY, in_catalogue_order, rights_from_intent
 from bot.rights.letters_en import is_english
 from bot.rights.triage import CLAUSE_THRESHOLD, COMPLAINT, QUESTION_INTENT, Triage, clauses, combine, is_question
@@ -103,7 +104,9 @@ def _parse_letter(
 ) -> dict[str, Any]:
     parse: dict[str, Any] = _original(self, message, tracker, only_output_properties)
     text = message.text or ""
-    question = is_question(parse) and not is_english(text)  # an English letter's request sentences count anyway
+    # A German question adds nothing by its clauses unless one asks politely ("könnt ihr …?"); an English
+    # letter's request sentences count anyway.
+    question = is_question(parse) and not is_english(text) and not letters_de.asks_politely(text)
     parts = [] if text.startswith("/") or question else clauses(text)
     if len(parts) < 2:  # one clause, or a German question (its clauses could add nothing): no more parses
         triage = combine(text, parse, [])

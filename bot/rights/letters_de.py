@@ -1,0 +1,175 @@
+"""German letters: which clauses of a message can ask for something at all (the mood of a sentence).
+
+A German letter mixes its request with background ("Ich habe mich im Herbst registriert", "Meine E-Mail-Adresse
+war …"), with what the writer noticed ("bei der Durchsicht ist mir aufgefallen, dass …") and with questions
+("wem habt ihr meine Daten gegeben?"). DIET reads each clause out of context and may take any of them for a
+request. In a message of several sentences, a clause adds a right only if its sentence is worded as a request:
+"bitte", an imperative ("Löschen Sie …", "löscht …"), a first-person demand ("ich fordere / verlange / beantrage /
+widerrufe / widerspreche / möchte …"), "hiermit", an obligation ("… sind zu löschen"), a subject line or a named
+request ("Betreff: …", "Löschungsantrag", "Auskunftsersuchen"), or a polite question ("Können Sie …?",
+"könnt ihr …?"). A question in another form asks for nothing. English clauses are left to ``letters_en``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.rights.named_de import rights_named_de
+
+# No sentence break after an abbreviation, an initial or a number ("Art. 6 Abs. 1 lit. f", "z. B.", "1. Juni").
+_ABBREVIATIONS = ("Art", "Abs", "Nr", "lit", "Satz", "bzw", "ggf", "vgl", "etc", "usw", "z.B", "d.h", "u.a", "Dr", "ca")
+_NO_BREAK = "".join(f"(?<!\\b{a})" for a in _ABBREVIATIONS) + r"(?<!\b\w)(?<!\d)"
+_SENTENCE_END_RE = re.compile(_NO_BREAK + r"[.!?;]+(?=\s|$)")
+
+_PLEASE = r"\bbitte[nt]?\b|\bdarum\s+bitten\b"
+# A first-person demand or wish, in either word order ("ich widerrufe", "hiermit widerrufe ich").
+_FIRST_PERSON = (
+    r"\b(?:fordere|verlange|beantrage|widerrufe|widerspreche|ersuche|untersage|erwarte|bestehe|wünsche|möchte|will"
+    r"|benötige|brauche|mache|lege|ziehe|reiche|erhebe|hätte|würde|wende)\b"
+)
+_HEREBY = r"\bhiermit\b|\bhierdurch\b|\bmit\s+diesem\s+schreiben\b"
+# "… sind zu löschen", "ist zu berichtigen", "sollen gelöscht werden": an obligation the writer sets.
+_OBLIGATION = (
+    r"\b(?:ist|sind|seien)\b[^;!?]*\b(?:zu\s+\w+en|(?:ab|an|auf|aus|ein|fest|her|mit|nach|vor|weg|zurück)zu\w+en)\b"
+    r"|\bsollen\b|\bsoll\b|\bmüssen\b"
+)
+# The letter names itself: a subject line, "Antrag auf", "Löschungsantrag", "Auskunftsersuchen", "Löschverlangen".
+_NAMES_REQUEST = r"\bbetreff\b|antrag\b|ersuchen\b|verlangen\b|\bgeltend\b|\bgebrauch\b"
+# An imperative opening the sentence (after a salutation): "Löschen Sie …", "löscht …", "schick mir …".
+_IMPERATIVE_VERBS = (
+    r"löscht|hört|stoppt|sperrt|schickt|sendet|korrigiert|berichtigt|sagt|gebt|nennt|informiert|entfernt|zieht"
+    r"|stellt|teilt|übermittelt|unterrichtet|schränkt|streicht|lasst|nehmt|lösch|lösche|schick|sperr|hör"
+)
+_IMPERATIVE = (
+    r"^(?:(?:hallo|hi|moin|servus|guten\s+tag|sehr\s+geehrte[rs]?)\b[^,]*,\s*)?(?:und\s+|dann\s+|also\s+)?"
+    rf"(?:\w+en\s+sie\b|(?:{_IMPERATIVE_VERBS})\b)"
+)
+# A polite question that asks the reader to act: "Können Sie …?", "könnt ihr …?", "Würden Sie bitte …?".
+_POLITE_QUESTION = (
+    r"^(?:(?:hallo|hi|moin|servus|guten\s+tag|sehr\s+geehrte[rs]?)\b[^,]*,\s*)?(?:und\s+)?"
+    r"(?:können|könnten|könnt|kannst|könntest|würden|würdet|würdest|wären|wärt)\s+(?:sie|ihr|du)\b"
+)
+# A list of infinitive commands ending the sentence: "Einwilligung widerrufen, Kopie schicken, dann löschen."
+# Not after an auxiliary or modal: "… habe ich im Frühjahr widerrufen." reports, "… kann ich löschen." asks nothing.
+_INFINITIVE_COMMAND = (
+    r"^(?!.*\b(?:habe|hast|hat|haben|hatte|hatten|wurde|wurden|worden|ist|sind|bin|war|waren|kann|können|will|möchte"
+    r"|soll|sollen|muss|müssen|darf|dürfen)\b).*\b(?:löschen|schicken|senden|zusenden|korrigieren|berichtigen|einschränken|sperren|widerrufen|entfernen"
+    r"|übermitteln|herausgeben|stoppen)\W*$"
+)
+REQUEST_MOOD_RE = re.compile(
+    "|".join(
+        f"(?:{p})"
+        for p in (_PLEASE, _FIRST_PERSON, _HEREBY, _OBLIGATION, _NAMES_REQUEST, _IMPERATIVE, _INFINITIVE_COMMAND)
+    ),
+    re.I,
+)
+POLITE_QUESTION_RE = re.compile(_POLITE_QUESTION, re.I)
+# "Wenn ich meine Daten löschen lasse, kann ich dann …?": a question about what follows from a request, no request.
+# "Ich brauche nichts weiter von euch", "Dieses Schreiben dient lediglich Ihrer Information": nothing is asked.
+NOTHING_WANTED_RE = re.compile(
+    r"\bbrauche\s+(?:ich\s+)?nichts\s+(?:weiter|mehr)\b|\bdient\s+(?:lediglich|nur|ausschließlich)\s+(?:ihrer|zur)\s+information\b",
+    re.I,
+)
+CONSEQUENCE_QUESTION_RE = re.compile(
+    r"^(?:(?:und\s+)?was\s+passiert,?\s+)?(?:wenn|falls|sobald|nachdem)\s+ich\b[^.!?]*\?\s*$", re.I
+)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text``, each with its closing mark."""
+    out, start = [], 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        out.append(text[start : m.end()].strip())
+        start = m.end()
+    rest = text[start:].strip()
+    return [s for s in [*out, rest] if s]
+
+
+def _sentence(clause: str, text: str) -> str:
+    """The sentence of ``text`` that holds ``clause``."""
+    at = text.find(clause)
+    if at < 0:
+        return clause
+    for sentence in sentences(text):
+        begin = text.find(sentence)
+        if begin <= at < begin + len(sentence):
+            return sentence
+    return clause
+
+
+def polite_request(clause: str, text: str) -> bool:
+    """Whether the sentence holding ``clause`` is a polite question asking the reader to act ("könnt ihr …?")."""
+    return POLITE_QUESTION_RE.search(_sentence(clause.strip(), text)) is not None
+
+
+def asks_politely(text: str) -> bool:
+    """Whether some sentence of ``text`` is a polite question asking the reader to act."""
+    return any(POLITE_QUESTION_RE.search(sentence) for sentence in sentences(text))
+
+
+def asks(clause: str, text: str) -> bool:
+    """Whether ``clause`` can add a right: in a message of one sentence always (unless it is a question in
+    another form than a polite one), in a letter only if its sentence is worded as a request."""
+    sentence = _sentence(clause.strip(), text)
+    if sentence.endswith("?"):
+        return POLITE_QUESTION_RE.search(sentence) is not None
+    if len(sentences(text)) < 2:
+        return True
+    return REQUEST_MOOD_RE.search(sentence) is not None
+
+
+def asks_nothing(text: str) -> bool:
+    """Whether a German message is one question about the consequences of a request ("Wenn ich …, kann ich …?")
+    or says that it wants nothing ("Ich brauche nichts weiter von euch")."""
+    return CONSEQUENCE_QUESTION_RE.search(text.strip()) is not None or NOTHING_WANTED_RE.search(text) is not None
+
+
+# A second request named by its noun after "und", "sowie" or a comma ("Auskunft über meine Daten und Beschwerde
+# über …", "Berichtigung, Sperrung bis dahin"), compounds included (Löschungsantrag, Datenübertragbarkeit), or
+# the interim request "… und bis dahin nicht verwenden".
+_RIGHT_NOUN = (
+    r"\w*(?:auskunft|löschung|berichtigung|korrektur|einschränkung|sperrung|widerspruch|widerruf|beschwerde"
+    r"|kopie|übertragung|übertragbarkeit|herausgabe)\w*"
+)
+NOUN_SPLIT_RE = re.compile(
+    rf"(?:\s+und|\s+sowie|\s*,)\s+(?=(?:bitte\s+)?(?:(?:auch|zudem|außerdem)\s+)?(?:(?:um|die|eine|den|einen|ihre|deren)\s+)?"
+    rf"{_RIGHT_NOUN}\b)|\s+und\s+(?=bis\s+(?:dahin|zur|zum)\b)",
+    re.I,
+)
+
+
+# "Meine Rechte auf Berichtigung, Löschung und Widerspruch": an enumeration of rights, not one request each.
+RIGHTS_LIST_RE = re.compile(r"\brechte?\s+(?:auf|zur?|wie)\b", re.I)
+
+
+def split(parts: list[str]) -> list[str]:
+    """German clauses split further where a second request is named by its noun (not in a list of rights)."""
+    pieces = [[part] if RIGHTS_LIST_RE.search(part) else NOUN_SPLIT_RE.split(part) for part in parts]
+    return [p.strip(" ,") for piece in pieces for p in piece if p.strip(" ,")]
+
+
+def names(clause: str, right: str) -> bool:
+    """Whether a German clause names ``right`` by one of its words (``bot.rights.named_de``)."""
+    return right in rights_named_de(clause)
+
+
+# A sentence that performs a right by its verb in the first person: "Ich widerspreche …", "hiermit widerrufe ich …",
+# "Ich lege Beschwerde ein", "meine Einwilligung nehme ich zurück". Not under a condition, a negation or a question.
+_PERFORMED = {
+    "objection": r"\bwiderspreche\b|\blege\b[^;!?]*\bwiderspruch\b",
+    "withdraw_consent": r"\bwiderrufe\b|\b(?:einwilligung|zustimmung)\w*\b[^;!?]*\b(?:nehme|ziehe)\b[^;!?]*\bzurück\b"
+    r"|\b(?:nehme|ziehe)\b[^;!?]*\b(?:einwilligung|zustimmung)\w*\b[^;!?]*\bzurück\b",
+    "complaint": r"\bbeschwere\s+mich\b|\blege\b[^;!?]*\bbeschwerde\b[^;!?]*\bein\b",
+}
+PERFORMED_RES = {right: re.compile(pattern, re.I) for right, pattern in _PERFORMED.items()}
+_HEDGED_RE = re.compile(r"\b(?:nicht|wenn|falls|ob|sollte|sollten|könnte|würde|theoretisch|überlege)\b", re.I)
+
+
+def performed(text: str) -> list[str]:
+    """The rights a German message exercises by a first-person verb in a plain statement."""
+    found: list[str] = []
+    for sentence in sentences(text):
+        if sentence.endswith("?") or _HEDGED_RE.search(sentence):
+            continue
+        found.extend(r for r, pattern in PERFORMED_RES.items() if pattern.search(sentence) and r not in found)
+    return found

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.rights.letters_en import asks, disclaims, is_english
+from bot.rights.letters_en import asks, declared_rights, disclaims, is_english
 from bot.rights.triage import clauses, combine
 
 LETTER = (
@@ -104,3 +104,75 @@ def test_a_disclaimer_makes_a_message_ask_for_nothing() -> None:
         [("How quickly do you answer access requests", parse("request_access", 0.9))],
     )
     assert t.rights == []
+
+
+def test_a_letter_that_names_its_request_kinds_asks_for_them() -> None:
+    assert declared_rights("This email is both a SAR and a data portability request.") == ["access", "portability"]
+    assert declared_rights("Kindly handle it as a request for erasure too.") == ["erasure"]
+    assert declared_rights("I am writing to submit a formal objection.") == ["objection"]
+    # a past request, a question about one and what the writer knows declare nothing
+    assert declared_rights("Back in March I made a deletion request.") == []
+    assert declared_rights("Is an access request free?") == []
+    assert declared_rights("I am aware that this is a portability request.") == []
+
+
+def test_a_clause_opening_with_an_imperative_asks_inside_any_sentence() -> None:
+    text = "Review the automated refusal and tell me what data it used."
+    assert asks("tell me what data it used", text)
+    assert not asks("tell me what data it used", "Why did you tell me what data it used?")
+
+
+def test_general_questions_and_statements_about_rights_ask_nothing() -> None:
+    for text in (
+        "Would I have to show a passport to get my data?",
+        "May an employer refuse an erasure request?",
+        "How long does a controller have to reply to a SAR?",
+        "The right to object only covers some processing.",
+        "I heard that a bank was fined for ignoring access requests.",
+    ):
+        assert disclaims(text), text
+    for text in (
+        "Could you erase my data?",
+        "The right to erasure applies here, so please delete my account.",
+        "Do you have to keep my invoices? Delete everything else.",
+    ):
+        assert not disclaims(text), text
+
+
+def test_a_right_only_background_carries_is_dropped_from_an_english_letter() -> None:
+    text = "You fixed my postal address last week. Please tell me which partners you told about it."
+    t = combine(
+        text,
+        parse("request_rectification+request_notification", 0.8),
+        [
+            ("You fixed my postal address last week", parse("request_rectification", 0.95)),
+            ("Please tell me which partners you told about it", parse("request_notification", 0.97)),
+        ],
+    )
+    assert t.rights == ["notification"]
+
+
+def test_a_right_of_the_whole_letter_stands_when_no_background_carries_it() -> None:
+    text = "I object to profiling of my data. Please confirm it has stopped."
+    t = combine(
+        text,
+        parse("request_objection", 0.9),
+        [
+            ("I object to profiling of my data", parse("ask_question", 0.9)),
+            ("Please confirm it has stopped", parse("request_restriction", 0.6)),
+        ],
+    )
+    assert t.rights == ["objection"]
+
+
+def test_a_declared_request_kind_adds_its_right_to_a_letter() -> None:
+    text = "I would like my uploads as a file. This is a portability request and a SAR as well."
+    t = combine(
+        text,
+        parse("request_portability", 0.9),
+        [
+            ("I would like my uploads as a file", parse("request_portability", 0.95)),
+            ("This is a portability request and a SAR as well", parse("request_portability", 0.7)),
+        ],
+    )
+    assert t.rights == ["portability", "access"]

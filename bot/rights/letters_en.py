@@ -49,7 +49,7 @@ _IMPERATIVES = (
     r"|restrict|limit|suspend|block|freeze|tell|inform|notify|let|confirm|export|transfer|transmit|port|forward"
     r"|close|wipe|unsubscribe|review|reconsider|arrange|include|treat|register|record|file|pass|take|disclose"
     r"|share|explain|list|identify|anonymi[sz]e|mark|purge|destroy|deactivate|cancel|drop|hand|email|mail|show"
-    r"|return|make|get|keep|exclude|opt|do|don't|dont|refrain|challenge|contest|reverse|have"
+    r"|return|make|get|keep|exclude|opt|do|don't|dont|refrain|challenge|contest|reverse"
 )
 _IMPERATIVE = r"^(?:(?:dear|hello|hi|to)\b[^,]*,\s*)?(?:so|and|then|also|now)?\s*(?:" + _IMPERATIVES + r")\b"
 # A clause that only says what the writer knows or notes is no request ("I am aware of my right to …").

@@ -77,8 +77,13 @@ EN_SPLIT_RE = re.compile(
     r"|\s+(?=or\s+(?:i|we)(?:['’]ll|\s+will|\s+shall)\b)",
     re.I,
 )
-# In a short message, a comma before the next thing asked for: "a copy of my data, a portable export of it".
-EN_COMMA_LIST_RE = re.compile(r"\s*,\s+(?=(?:and\s+)?(?:a|an|my|the|no|all|any)\s)", re.I)
+# In a short message (not a letter), a comma before the next thing asked for: "a copy of my data, a portable export of it".
+# An item with a verb of its own ("…, the app is useless") is a remark, not an item of the list.
+EN_COMMA_LIST_RE = re.compile(
+    r"\s*,\s+(?=(?:and\s+)?(?:a|an|my|the|no|all|any)\s"
+    r"(?![^,.;!?]*\b(?:is|are|was|were|has|had|am|keeps?|seems?|looks?|gets?|got)\b))",
+    re.I,
+)
 SHORT_MESSAGE_WORDS = 25
 
 
@@ -241,7 +246,7 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
         elif asks_question:
             continue  # a question about rights requests nothing, whatever its parts look like
         rights.extend(r for r in requested_rights(parse, CLAUSE_THRESHOLD) if r not in rights)
-    if english and parts:
+    if english and parts and len(text.split()) > SHORT_MESSAGE_WORDS:
         # A right of the whole letter that a statement of its background carries ("You recently corrected my
         # details") and none of its request sentences leans to: the letter does not ask for it.
         rights = [r for r in rights if r in supported or r not in background]

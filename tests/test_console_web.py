@@ -16,11 +16,13 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
+from bot.console import download_texts
 from bot.console.accounts import Accounts
 from bot.console.models import ConsoleEvent, ConsoleUser
 from bot.db.sessions import transaction, upgrade
 from bot.settings import Settings
 from bot.tickets.service import NewRequest
+from bot.verification.service import SendOutcome
 from bot.worker.ticket_events import ticket_service
 from tests.conftest import postgres_database
 from tests.console_client import Client, Clock, running_console
@@ -282,8 +284,8 @@ def test_stale_forms_are_refused_naming_the_allowed_transitions(env: Env) -> Non
     assert unknown.status_code == 404
 
 
-def test_download_link_guessed_expired_or_with_a_wrong_code_is_one_404(env: Env) -> None:
-    ref = env.file()
+def download_token(env: Env, ref: str) -> str:
+    """Complete ``ref`` with a file, as the DPO does; the token of the download link emailed to the person."""
     client = env.signed_in()
     client.request(
         "POST",
@@ -294,11 +296,17 @@ def test_download_link_guessed_expired_or_with_a_wrong_code_is_one_404(env: Env)
     with transaction(env.service.factory) as session:
         from bot.notify.models import OutboxEmail
 
-        mail = session.execute(sa.select(OutboxEmail).where(OutboxEmail.kind == "answer_completed")).scalar_one()
+        completed = sa.select(OutboxEmail).where(OutboxEmail.kind == "answer_completed")
+        mail = session.execute(completed.order_by(OutboxEmail.id.desc()).limit(1)).scalar_one()
         text = message_from_bytes(bytes(mail.message), policy=policy.default).get_body(("plain",)).get_content()  # type: ignore[union-attr]
     link = re.search(r"/download/([\w-]+)", text)
     assert link
-    token = link.group(1)
+    return link.group(1)
+
+
+def test_download_link_guessed_expired_or_with_a_wrong_code_is_one_404(env: Env) -> None:
+    ref = env.file()
+    token = download_token(env, ref)
     person = env.client()
     guessed = person.get("/download/" + "A" * len(token))
     assert guessed.status_code == 404
@@ -310,6 +318,29 @@ def test_download_link_guessed_expired_or_with_a_wrong_code_is_one_404(env: Env)
     env.clock.now = NOW + timedelta(days=7)
     expired = person.get(f"/download/{token}")
     assert expired.status_code == 404 and expired.text == guessed.text
+
+
+def test_the_download_pages_are_in_the_tickets_language(env: Env) -> None:
+    ref = env.file(language="de", request_text="Bitte senden Sie mir eine Kopie meiner Daten.")
+    token = download_token(env, ref)
+    person = env.client()
+    offer = person.get(f"/download/{token}")
+    assert offer.status_code == 200 and '<html lang="de">' in offer.text
+    assert f"Ihre Datei zur Anfrage {ref}" in offer.text and "abrufbar bis zum 8. Dezember 2026" in offer.text
+    assert "Code per E-Mail senden" in offer.text and "Email me a code" not in offer.text
+    assert "DPO console" not in offer.text  # the person sees the company's name, not the DPO's tool
+    sent = person.post(f"/download/{token}/code", {}, form_page=f"/download/{token}")
+    assert "Wir haben Ihnen einen Code per E-Mail gesendet" in sent.text and "Herunterladen" in sent.text
+    again = person.post(f"/download/{token}/code", {}, form_page=f"/download/{token}")
+    assert "Vor einem Moment wurde ein Code gesendet" in again.text
+    forged = person.request("POST", f"/download/{token}", data={"csrf": "x" * 40, "code": "123456"})
+    assert forged.status_code == 403 and "Nicht erlaubt" in forged.text
+    wrong = person.post(f"/download/{token}", {"code": "999999"}, form_page=f"/download/{token}")
+    guessed = person.get("/download/" + "A" * len(token))
+    assert wrong.status_code == guessed.status_code == 404 and wrong.text == guessed.text
+    assert "Nicht gefunden" in wrong.text and "Not found" in wrong.text  # one 404, whatever the ticket's language
+    english = env.client().get(f"/download/{download_token(env, env.file())}")
+    assert "Email me a code" in english.text and '<html lang="en">' in english.text
 
 
 def test_register_page_plot_and_exports_without_contacts(env: Env) -> None:
@@ -340,3 +371,8 @@ def test_register_page_plot_and_exports_without_contacts(env: Env) -> None:
     assert months == ["2026-10", "2026-11", "2026-12"]  # received in October and November, closed on 1 December
     assert counts["erasure"] == [1, 0, 0] and counts["access"] == [1, 1, 0]
     assert rates == [None, None, 0.0]  # received 1 October, due 2 November: closed late
+
+
+def test_every_download_page_text_is_in_english_and_german() -> None:
+    assert all(set(texts) == {"en", "de"} for texts in download_texts.TEXTS.values())
+    assert {outcome.value for outcome in SendOutcome} <= set(download_texts.TEXTS)  # each outcome has its notice

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Servers
+from tests.conftest import Servers, buttons
 
 pytestmark = pytest.mark.servers
 
@@ -21,3 +21,15 @@ def test_a_german_question_the_notice_is_silent_on_gets_the_honest_german_answer
     text = servers.conversation().say_text("Verkauft ihr meine Daten an Werbefirmen?")
     assert "Unsere Datenschutzerklärung erwähnt den Verkauf personenbezogener Daten nicht." in text
     assert "Datenschutz@aiconix.ai" in text
+
+
+def test_a_german_abstention_offers_the_topics_under_german_titles_and_a_button_gets_its_section(
+    servers: Servers,
+) -> None:
+    conversation = servers.conversation()
+    offered = buttons(conversation.say("Bietet ihr eine Zwei-Faktor-Authentifizierung an?"))
+    titles = [b["title"] for b in offered]
+    assert "Einsatz von Cookies" in titles and "Use of cookies" not in titles, titles
+    cookies = next(b for b in offered if b["title"] == "Einsatz von Cookies")
+    text = conversation.say_text(cookies["payload"])  # what the widget sends when the button is pressed
+    assert "Aus Abschnitt 2 „Use of cookies“ unserer Datenschutzerklärung (englische Fassung" in text, text

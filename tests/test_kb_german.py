@@ -14,6 +14,7 @@ from bot.kb.answer import answer_question
 from bot.kb.german import gloss
 from bot.kb.model import KnowledgeBase
 from bot.kb.retrieve import Retriever
+from bot.kb.wording import german_titles
 
 SAMPLE = Path(__file__).parent / "data" / "notice.de.md"
 URL = "https://example.org/datenschutz"
@@ -50,6 +51,30 @@ def test_a_german_question_the_notice_is_silent_on_gets_the_honest_german_answer
 def test_a_german_question_on_nothing_in_the_notice_abstains() -> None:
     found = answer("Bietet ihr eine Zwei-Faktor-Authentifizierung an?")
     assert found.abstained and "Datenschutzbeauftragten" in found.text, found.text
+
+
+def test_a_german_abstention_suggests_the_topics_with_german_titles() -> None:
+    found = answer("Bietet ihr eine Zwei-Faktor-Authentifizierung an?")
+    titles = [b["title"] for b in found.buttons]
+    assert titles[:3] == ["Zugriffsdaten in Server-Logfiles", "Einsatz von Cookies", "Social Plugins"], titles
+    assert len(titles) == 8 and "Kommentare" in titles
+    assert all(b["payload"] == b["title"] for b in found.buttons)  # the visitor "says" the German title
+    assert "englische Abschnittstitel" not in found.text
+    english = answer("Do you offer two-factor authentication?")
+    assert english.buttons[0]["title"] == "Access data in server log files"
+
+
+@pytest.mark.parametrize("number", ["1", "2", "3", "4", "5", "6", "7", "8"])
+def test_a_german_topic_button_is_answered_from_its_section(number: str) -> None:
+    title = german_titles()[number]
+    found = answer(title, "de")
+    assert found.section is not None and found.section.id == number, (title, found.text)
+
+
+def test_every_section_of_the_english_notice_has_a_german_title() -> None:
+    kb = KnowledgeBase.load()
+    assert {s.id for s in kb.sections} == set(german_titles())
+    assert german_titles()["17"] == "Recht auf Unterrichtung"  # the English notice calls 13 and 17 alike
 
 
 def test_german_overviews_list_the_rights_and_the_data_in_german() -> None:
@@ -95,3 +120,5 @@ def test_kb_build_lang_de_quotes_a_german_notice_in_german(tmp_path: Path) -> No
     assert "englische Fassung" not in found.text
     payment = answer_question("An wen gebt ihr meine Kreditkartennummer weiter?", retriever, lang="de")
     assert payment.section is not None and payment.section.id == "4", payment.text
+    unknown = answer_question("Bietet ihr eine Zwei-Faktor-Authentifizierung an?", retriever, lang="de")
+    assert unknown.abstained and unknown.buttons[0]["title"] == kb.section("1").title  # the German notice's own

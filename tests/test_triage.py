@@ -86,6 +86,35 @@ def test_rights_named_in_text() -> None:
     assert rights_named("what about my newsletter") == []
 
 
+@pytest.mark.parametrize(
+    ("question", "rights"),
+    [
+        ("Was genau umfasst mein Auskunftsrecht?", ["access"]),
+        ("Wie lange dauert es, bis gelöschte Daten wirklich weg sind?", ["erasure"]),
+        ("Gilt das Recht auf Vergessenwerden auch für Backups?", ["erasure"]),
+        ("Wie beantrage ich die Berichtigung falscher Angaben?", ["rectification"]),
+        ("Was bedeutet Einschränkung der Verarbeitung?", ["restriction"]),
+        ("Was heißt eigentlich Datenübertragbarkeit?", ["portability"]),
+        ("Bekomme ich bei einer Datenübertragung ein maschinenlesbares Format?", ["portability"]),
+        ("Kann ich der Nutzung für Werbung widersprechen?", ["objection"]),
+        ("Wie widerrufe ich meine Einwilligung?", ["withdraw_consent"]),
+        ("Bei welcher Aufsichtsbehörde kann ich mich beschweren?", ["complaint"]),
+        ("Trifft ihr automatisierte Entscheidungen oder macht ihr Profiling?", ["automated_decision"]),
+        ("Werden die Empfänger über eine Berichtigung unterrichtet?", ["notification", "rectification"]),
+        ("Muss ich erst Auskunft verlangen, bevor ich die Löschung beantrage?", ["access", "erasure"]),
+        ("Wie ist das Wetter heute?", []),
+        ("Verwendet ihr Cookies auf eurer Website?", []),
+    ],
+)
+def test_rights_named_in_a_german_text(question: str, rights: list[str]) -> None:
+    assert sorted(rights_named(question)) == sorted(rights)
+
+
+def test_a_german_question_about_a_right_names_it_in_question_about() -> None:
+    t = combine("Was bedeutet das Widerspruchsrecht für mich?", parse("ask_question", 0.93), [])
+    assert t.rights == [] and t.question_about == ["objection"]
+
+
 def triage_batch(lines: list[str]) -> list[dict[str, Any]]:
     """`privacybot triage --json --batch -` over ``lines``: one parsed JSON object per output line."""
     result = subprocess.run(

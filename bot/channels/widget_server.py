@@ -1,10 +1,12 @@
 """Serves the demo page, the widget script and its configuration (no CDN, nothing fetched at run time).
 
-``/?lang=de`` serves the German demo page, whose widget is configured with ``language: "de"``.
+``/?lang=de`` serves the German demo page, whose widget is configured with ``language: "de"``; it links the
+binding German notice (``PRIVACYBOT_NOTICE_URL_DE``) when one is set, else the English one.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import signal
 import threading
@@ -20,6 +22,22 @@ NOTICE_FILE = PROJECT_ROOT / "policy_kb" / "source" / "privacy-notice.en.txt"
 
 
 DEMO_LANGUAGES = ("en", "de")
+ENGLISH_NOTICE = "/privacy-notice.txt"
+ENGLISH_NOTICE_LINK_DE = f'<a href="{ENGLISH_NOTICE}">Datenschutzerklärung (englische Fassung)</a>'
+
+
+def notice_url(settings: Settings, language: str = "en") -> str:
+    """The privacy notice the demo page in ``language`` links: for German the binding German one, if set."""
+    return settings.notice_url_de if language == "de" and settings.notice_url_de else ENGLISH_NOTICE
+
+
+def german_page(settings: Settings) -> bytes:
+    """The German demo page, linking the German notice when ``PRIVACYBOT_NOTICE_URL_DE`` is set."""
+    page = (WIDGET_DIR / "demo.de.html").read_text(encoding="utf-8")
+    if settings.notice_url_de:
+        link = f'<a href="{html.escape(settings.notice_url_de)}">Datenschutzerklärung</a>'
+        page = page.replace(ENGLISH_NOTICE_LINK_DE, link)
+    return page.encode()
 
 
 def config_script(settings: Settings, language: str = "en") -> bytes:
@@ -33,7 +51,7 @@ def config_script(settings: Settings, language: str = "en") -> bytes:
         "title": title[language],
         "primaryColor": settings.widget_color,
         "language": language,
-        "privacyNoticeUrl": "/privacy-notice.txt",
+        "privacyNoticeUrl": notice_url(settings, language),
         "retrySeconds": settings.delivery_retry_seconds,
     }
     return f"window.PrivacyBotConfig = {json.dumps(config)};\n".encode()
@@ -41,12 +59,12 @@ def config_script(settings: Settings, language: str = "en") -> bytes:
 
 def make_handler(settings: Settings) -> type[BaseHTTPRequestHandler]:
     """A request handler for exactly the files the page needs."""
-    html, script = "text/html; charset=utf-8", "text/javascript; charset=utf-8"
+    page, script = "text/html; charset=utf-8", "text/javascript; charset=utf-8"
     routes: dict[tuple[str, str], tuple[str, bytes]] = {
-        ("/", "en"): (html, (WIDGET_DIR / "demo.html").read_bytes()),
-        ("/", "de"): (html, (WIDGET_DIR / "demo.de.html").read_bytes()),
+        ("/", "en"): (page, (WIDGET_DIR / "demo.html").read_bytes()),
+        ("/", "de"): (page, german_page(settings)),
         ("/widget/widget.js", "en"): (script, (WIDGET_DIR / "widget.js").read_bytes()),
-        ("/privacy-notice.txt", "en"): ("text/plain; charset=utf-8", NOTICE_FILE.read_bytes()),
+        (ENGLISH_NOTICE, "en"): ("text/plain; charset=utf-8", NOTICE_FILE.read_bytes()),
     }
     for language in DEMO_LANGUAGES:
         routes[("/config.js", language)] = (script, config_script(settings, language))

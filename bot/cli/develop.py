@@ -87,11 +87,11 @@ def eval_group() -> None:
 @click.option(
     "--set",
     "question_set",
-    type=click.Choice(["all", "heldout", "realworld", "de", "dev", "dev-everyday", "kb-de-dev"]),
+    type=click.Choice(["all", "heldout", "realworld", "de", "dev", "dev-everyday", "kb-de-dev", "en-dev2"]),
     default="all",
     show_default=True,
     help="all: held-out, real-world-style and German sets side by side with the figures before #15; "
-    "dev, dev-everyday, kb-de-dev (German): the questions used for tuning.",
+    "dev, dev-everyday, kb-de-dev (German), en-dev2: the questions used for tuning.",
 )
 @click.option("--show-misses", is_flag=True, help="List the questions answered wrongly.")
 def eval_kb(question_set: str, show_misses: bool) -> None:

@@ -25,6 +25,7 @@ from bot.console.uploads import CheckedUpload
 from bot.db.sessions import SessionFactory, transaction
 from bot.notify import answers
 from bot.notify.transport import send_now, transport_for
+from bot.notify.wording import language_of
 from bot.settings import Settings
 from bot.tickets.models import Ticket
 from bot.tickets.service import audit
@@ -85,6 +86,7 @@ class Offer:
     filename: str
     size: int
     expires_at: datetime
+    language: str  # the ticket's: the page is in it ("en" or "de")
 
 
 def _live(session: Session, token: str, now: datetime) -> tuple[ResponseFile, Ticket] | None:
@@ -114,7 +116,7 @@ class Downloads:
             if found is None:
                 return None
             row, ticket = found
-            return Offer(row.id, ticket.reference, row.filename, row.size, row.expires_at)
+            return Offer(row.id, ticket.reference, row.filename, row.size, row.expires_at, language_of(ticket.language))
 
     def send_code(self, token: str, now: datetime) -> SendOutcome | None:
         """Email a fresh code to the ticket's address; None for a link that is not live."""

@@ -30,6 +30,7 @@ QUESTION_SETS = {
     "dev": EVAL_DIR / "kb_dev.yml",  # used while tuning
     "dev-everyday": EVAL_DIR / "kb_dev_everyday.yml",  # used while tuning (issue #15)
     "kb-de-dev": EVAL_DIR / "kb_de_dev.yml",  # German, used while tuning (issue #18)
+    "en-dev2": EVAL_DIR / "kb_en_dev2.yml",  # overview, casual and silent questions by a blind writer; tuning
 }
 REPORTED_SETS = ("heldout", "realworld", "de")
 # Figures before issue #15: this evaluation run on the answering of commit c62254c. (The first real-world

@@ -41,6 +41,8 @@ EVAL_SETS = (
     EvalSet("de", EVAL_DIR / "nlu_de.yml", (0.335, 0.347)),  # German, written by others (issue #18)
     EvalSet("de_dev", EVAL_DIR / "nlu_de_dev.yml", None, dev=True),  # German, by others, for tuning
     EvalSet("en_dev", EVAL_DIR / "nlu_en_dev.yml", None, dev=True),  # English, by others, for tuning
+    EvalSet("de_dev2", EVAL_DIR / "nlu_de_dev2.yml", None, dev=True),  # German letters/multi/negatives, blind writer
+    EvalSet("en_dev2", EVAL_DIR / "nlu_en_dev2.yml", None, dev=True),  # English letters/multi/negatives, blind writer
 )
 
 

@@ -193,7 +193,8 @@ def _abstain(
 ) -> Answer:
     text = f"{wording.text(lang, 'abstain')}{dpo_contact(retriever.kb, lang)}{wording.text(lang, 'topics')}"
     topics = [s for s in retriever.kb.sections if s.number and "." not in s.number][:8]
-    buttons = [{"title": s.title, "payload": s.title} for s in topics]
+    titles = [wording.section_title(s, lang, retriever.kb.language) for s in topics]
+    buttons = [{"title": title, "payload": title} for title in titles]
     return Answer(
         question=question,
         text=text,

@@ -6,9 +6,16 @@ A German reply quoting the English notice says so and points to the binding Germ
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
+import yaml
+
 from bot.kb.model import Section
+from bot.settings import PROJECT_ROOT
 
 ENGLISH, GERMAN = "en", "de"
+TITLES_DE_FILE = PROJECT_ROOT / "policy_kb" / "titles.de.yml"  # German titles of the English notice's sections
 
 TEXTS: dict[str, dict[str, str]] = {
     ENGLISH: {
@@ -29,7 +36,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_guess": "Ich möchte nicht raten und zitiere deshalb keinen Abschnitt, der das nicht beantwortet.",
         "dpo": " Sie können auch direkt unseren Datenschutzbeauftragten fragen: {email}.",
         "abstain": "Das scheint unsere Datenschutzerklärung leider nicht zu behandeln, und ich möchte nicht raten.",
-        "topics": " Diese Themen behandelt die Datenschutzerklärung (englische Abschnittstitel):",
+        "topics": " Diese Themen behandelt die Datenschutzerklärung:",
     },
 }
 # What a silent topic is called in a German reply (policy_kb/topics.yml labels are English).
@@ -59,6 +66,21 @@ TOPIC_LABELS_DE = {
 def text(lang: str, key: str, **values: str) -> str:
     """The reply text ``key`` in ``lang`` (English for any other language)."""
     return TEXTS.get(lang, TEXTS[ENGLISH])[key].format(**values)
+
+
+@functools.cache
+def german_titles(path: Path = TITLES_DE_FILE) -> dict[str, str]:
+    """The German titles of the English notice's sections, by section id (policy_kb/titles.de.yml)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    return {str(k): str(v) for k, v in (data or {}).items()}
+
+
+def section_title(section: Section, lang: str, notice_lang: str) -> str:
+    """A section's title for a reply in ``lang``: a German notice's own title, an English one's German title
+    (policy_kb/titles.de.yml; its English title when the table has none)."""
+    if lang != GERMAN or notice_lang == GERMAN:
+        return section.title
+    return german_titles().get(section.id, section.title)
 
 
 def section_label(section: Section, lang: str) -> str:

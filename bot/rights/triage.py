@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.rights import letters_en
 from bot.rights.catalogue import requested_rights, right_ids
+from bot.rights.named_de import rights_named_de
 from bot.text import concepts, lemmas
 
 WHOLE_THRESHOLD = 0.5  # confidence the whole message's intent needs to count
@@ -155,14 +156,14 @@ def _entities(parse: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def rights_named(text: str) -> list[str]:
-    """Rights a text talks about (by the privacy vocabulary), e.g. for a question."""
+    """Rights a text talks about (by the privacy vocabulary, English and German), e.g. for a question."""
     ids = set(right_ids())
     found: list[str] = []
     for concept in concepts(lemmas(text)):
         right = concept.removeprefix("right_")
         if concept.startswith("right_") and right in ids and right not in found:
             found.append(right)
-    return found
+    return found + [right for right in rights_named_de(text) if right not in found]
 
 
 def is_question(whole: dict[str, Any]) -> bool:

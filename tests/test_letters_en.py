@@ -140,13 +140,23 @@ def test_general_questions_and_statements_about_rights_ask_nothing() -> None:
 
 
 def test_a_right_only_background_carries_is_dropped_from_an_english_letter() -> None:
-    text = "You fixed my postal address last week. Please tell me which partners you told about it."
+    text = (
+        "Hello, you fixed my postal address last week after I wrote to you about it. "
+        "Please tell me which partners and service providers you told about the change. Best wishes, Kim"
+    )
     t = combine(
         text,
         parse("request_rectification+request_notification", 0.8),
         [
-            ("You fixed my postal address last week", parse("request_rectification", 0.95)),
-            ("Please tell me which partners you told about it", parse("request_notification", 0.97)),
+            (
+                "Hello, you fixed my postal address last week after I wrote to you about it",
+                parse("request_rectification", 0.95),
+            ),
+            (
+                "Please tell me which partners and service providers you told about the change",
+                parse("request_notification", 0.97),
+            ),
+            ("Best wishes, Kim", parse("greet", 0.6)),
         ],
     )
     assert t.rights == ["notification"]
@@ -166,13 +176,20 @@ def test_a_right_of_the_whole_letter_stands_when_no_background_carries_it() -> N
 
 
 def test_a_declared_request_kind_adds_its_right_to_a_letter() -> None:
-    text = "I would like my uploads as a file. This is a portability request and a SAR as well."
+    text = (
+        "Dear team, I would like all my uploads and project files as one file that I can import elsewhere. "
+        "This is a portability request and a SAR as well. Thanks, Kim"
+    )
     t = combine(
         text,
         parse("request_portability", 0.9),
         [
-            ("I would like my uploads as a file", parse("request_portability", 0.95)),
+            (
+                "Dear team, I would like all my uploads and project files as one file that I can import elsewhere",
+                parse("request_portability", 0.95),
+            ),
             ("This is a portability request and a SAR as well", parse("request_portability", 0.7)),
+            ("Thanks, Kim", parse("thanks", 0.9)),
         ],
     )
     assert t.rights == ["portability", "access"]

@@ -319,6 +319,7 @@ def test_english_lists_split_into_their_items() -> None:
         "a CSV of it",
         "its deletion",
     ]
+    assert clauses("close my account, the app is useless") == ["close my account, the app is useless"]
     assert clauses("I withdraw consent and I also object to profiling.") == [
         "I withdraw consent",
         "I also object to profiling",

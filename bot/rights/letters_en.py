@@ -110,6 +110,15 @@ GENERAL_RE = re.compile(
 )
 
 
+# A question only in theory or rhetoric ("Hypothetically, …?", "… if I lived in Austria?", "… one day?",
+# "Isn't it absurd that …?", "do companies have to …?"): a message of such questions asks for nothing.
+HYPOTHETICAL_RE = re.compile(
+    r"\bhypothetical(?:ly)?\b|\b(?:one day|some day|someday)\b|\bif i (?:lived|were|was|moved)\b"
+    r"|^(?:isn't|aren't|wouldn't|doesn't|don't|isn’t)\s+(?:it|that)\b|\bdo (?:you|companies|they) have to\b",
+    re.I,
+)
+
+
 def is_english(text: str) -> bool:
     """Whether a message reads as English (more English than German function words)."""
     words = [w.lower() for w in _WORD_RE.findall(text)]
@@ -161,6 +170,9 @@ def disclaims(text: str) -> bool:
     if DISCLAIMER_RE.search(text):
         return True
     sentences = [s.strip() for s in _SENTENCE_START_RE.split(text.strip()) if s.strip()]
+    if sentences and all(s.endswith("?") and not POLITE_QUESTION_RE.search(s) for s in sentences):
+        # only questions: they ask nothing if in theory or in general terms
+        return any(HYPOTHETICAL_RE.search(s) for s in sentences) or GENERAL_RE.search(sentences[0]) is not None
     return (
         bool(sentences)
         and GENERAL_RE.search(sentences[0]) is not None

@@ -78,7 +78,7 @@ EN_SPLIT_RE = re.compile(
     r"|\s+(?=or\s+(?:i|we)(?:['’]ll|\s+will|\s+shall)\b)",
     re.I,
 )
-# In a short message (not a letter), a comma before the next thing asked for: "a copy of my data, a portable export of it".
+# In a short message (not a letter), a comma before the next thing asked for: "my data, a portable export of it".
 # An item with a verb of its own ("…, the app is useless") is a remark, not an item of the list.
 EN_COMMA_LIST_RE = re.compile(
     r"\s*,\s+(?=(?:and\s+)?(?:a|an|my|the|no|all|any)\s"
@@ -98,12 +98,12 @@ LEADING_CONNECTIVE_RE = re.compile(
 
 def clauses(text: str) -> list[str]:
     """Clauses of a message that could each carry a request, without leading connectives."""
-    pieces = CLAUSE_SPLIT_RE.split(text)
+    pieces, strip = CLAUSE_SPLIT_RE.split(text), " ,.;!?"
     if letters_en.is_english(text):
-        pieces = [q for p in pieces for q in EN_SPLIT_RE.split(p)]
+        pieces, strip = [q for p in pieces for q in EN_SPLIT_RE.split(p)], " ,.;:!?"  # "I want:" before a list
         if len(text.split()) <= SHORT_MESSAGE_WORDS:
             pieces = [q for p in pieces for q in EN_COMMA_LIST_RE.split(p)]
-    parts = [LEADING_CONNECTIVE_RE.sub("", p.strip(" ,.;:!?")) for p in pieces]
+    parts = [LEADING_CONNECTIVE_RE.sub("", p.strip(strip)) for p in pieces]
     return [p for p in parts if p]
 
 

@@ -129,12 +129,16 @@ def test_general_questions_and_statements_about_rights_ask_nothing() -> None:
         "How long does a controller have to reply to a SAR?",
         "The right to object only covers some processing.",
         "I heard that a bank was fined for ignoring access requests.",
+        "Suppose hypothetically my insurer used an algorithm, would I get a say?",
+        "Where would my photos end up if I moved to another app some day?",
+        "Isn't that a lot of paperwork for one deletion?",
     ):
         assert disclaims(text), text
     for text in (
         "Could you erase my data?",
         "The right to erasure applies here, so please delete my account.",
         "Do you have to keep my invoices? Delete everything else.",
+        "Could you erase my account one day next week?",
     ):
         assert not disclaims(text), text
 

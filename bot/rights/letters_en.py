@@ -125,6 +125,14 @@ def is_english(text: str) -> bool:
     return sum(w in _EN_WORDS for w in words) > sum(w in _DE_WORDS for w in words)
 
 
+def plainly_english(text: str) -> bool:
+    """Whether a message is English with next to no German in it: the rules for English lists, general
+    questions and letters' background are not tried on a message that mixes both languages."""
+    words = [w.lower() for w in _WORD_RE.findall(text)]
+    english, german = sum(w in _EN_WORDS for w in words), sum(w in _DE_WORDS for w in words)
+    return english > 0 and english >= 5 * german
+
+
 def _sentence(clause: str, text: str) -> str:
     """The sentence of ``text`` that holds ``clause``, with its closing mark ("send it, then delete it.")."""
     at = text.find(clause)
@@ -147,7 +155,7 @@ def asks(clause: str, text: str) -> bool:
     A question asks only in the polite form ("could you send me …?").
     """
     sentence = _sentence(clause.strip(), text)
-    if IMPERATIVE_RE.search(clause.strip()) and not sentence.endswith("?"):
+    if IMPERATIVE_RE.search(clause.strip()) and not sentence.endswith("?") and plainly_english(text):
         return True  # "…, and tell me which data it was based on": the clause itself asks
     if sentence.endswith("?"):
         return POLITE_QUESTION_RE.search(sentence) is not None
@@ -169,6 +177,8 @@ def disclaims(text: str) -> bool:
     a general question or statement about rights without a sentence written as a request (``GENERAL_RE``)."""
     if DISCLAIMER_RE.search(text):
         return True
+    if not plainly_english(text):
+        return False
     sentences = [s.strip() for s in _SENTENCE_START_RE.split(text.strip()) if s.strip()]
     if sentences and all(s.endswith("?") and not POLITE_QUESTION_RE.search(s) for s in sentences):
         # only questions: they ask nothing if in theory or in general terms

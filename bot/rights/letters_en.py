@@ -130,7 +130,7 @@ def plainly_english(text: str) -> bool:
     questions and letters' background are not tried on a message that mixes both languages."""
     words = [w.lower() for w in _WORD_RE.findall(text)]
     english, german = sum(w in _EN_WORDS for w in words), sum(w in _DE_WORDS for w in words)
-    return english > 0 and english >= 5 * german
+    return english >= 5 * german
 
 
 def _sentence(clause: str, text: str) -> str:

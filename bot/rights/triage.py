@@ -99,7 +99,7 @@ LEADING_CONNECTIVE_RE = re.compile(
 def clauses(text: str) -> list[str]:
     """Clauses of a message that could each carry a request, without leading connectives."""
     pieces, strip = CLAUSE_SPLIT_RE.split(text), " ,.;!?"
-    if letters_en.plainly_english(text):
+    if letters_en.is_english(text) and letters_en.plainly_english(text):
         pieces, strip = [q for p in pieces for q in EN_SPLIT_RE.split(p)], " ,.;:!?"  # "I want:" before a list
         if len(text.split()) <= SHORT_MESSAGE_WORDS:
             pieces = [q for p in pieces for q in EN_COMMA_LIST_RE.split(p)]
@@ -247,7 +247,7 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
         elif asks_question:
             continue  # a question about rights requests nothing, whatever its parts look like
         rights.extend(r for r in requested_rights(parse, CLAUSE_THRESHOLD) if r not in rights)
-    if parts and len(text.split()) > SHORT_MESSAGE_WORDS and letters_en.plainly_english(text):
+    if english and parts and len(text.split()) > SHORT_MESSAGE_WORDS and letters_en.plainly_english(text):
         # A right of the whole letter that a statement of its background carries ("You recently corrected my
         # details") and none of its request sentences leans to: the letter does not ask for it.
         rights = [r for r in rights if r in supported or r not in background]

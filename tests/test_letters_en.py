@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.rights.letters_en import asks, declared_rights, disclaims, is_english
+from bot.rights.letters_en import asks, declared_rights, disclaims, is_english, plainly_english
 from bot.rights.triage import clauses, combine
 
 LETTER = (
@@ -197,3 +197,11 @@ def test_a_declared_request_kind_adds_its_right_to_a_letter() -> None:
         ],
     )
     assert t.rights == ["portability", "access"]
+
+
+def test_the_new_english_rules_leave_messages_mixing_german_alone() -> None:
+    mixed = "Hallo, please send me the copy und die Rechnung + delete my account, and the data from the form"
+    assert is_english(mixed) and not plainly_english(mixed)
+    assert clauses(mixed)[0] == "Hallo, please send me the copy und die Rechnung + delete my account"  # no "+" split
+    assert plainly_english("Send me my data + delete my account.")
+    assert clauses("Send me my data + delete my account.") == ["Send me my data", "delete my account"]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.rights.letters_en import asks, disclaims, is_english
+from bot.rights.letters_en import asks, declared_rights, disclaims, is_english, plainly_english
 from bot.rights.triage import clauses, combine
 
 LETTER = (
@@ -104,3 +104,104 @@ def test_a_disclaimer_makes_a_message_ask_for_nothing() -> None:
         [("How quickly do you answer access requests", parse("request_access", 0.9))],
     )
     assert t.rights == []
+
+
+def test_a_letter_that_names_its_request_kinds_asks_for_them() -> None:
+    assert declared_rights("This email is both a SAR and a data portability request.") == ["access", "portability"]
+    assert declared_rights("Kindly handle it as a request for erasure too.") == ["erasure"]
+    assert declared_rights("I am writing to submit a formal objection.") == ["objection"]
+    # a past request, a question about one and what the writer knows declare nothing
+    assert declared_rights("Back in March I made a deletion request.") == []
+    assert declared_rights("Is an access request free?") == []
+    assert declared_rights("I am aware that this is a portability request.") == []
+
+
+def test_a_clause_opening_with_an_imperative_asks_inside_any_sentence() -> None:
+    text = "Review the automated refusal and tell me what data it used."
+    assert asks("tell me what data it used", text)
+    assert not asks("tell me what data it used", "Why did you tell me what data it used?")
+
+
+def test_general_questions_and_statements_about_rights_ask_nothing() -> None:
+    for text in (
+        "Would I have to show a passport to get my data?",
+        "May an employer refuse an erasure request?",
+        "How long does a controller have to reply to a SAR?",
+        "The right to object only covers some processing.",
+        "I heard that a bank was fined for ignoring access requests.",
+        "Suppose hypothetically my insurer used an algorithm, would I get a say?",
+        "Where would my photos end up if I moved to another app some day?",
+        "Isn't that a lot of paperwork for one deletion?",
+    ):
+        assert disclaims(text), text
+    for text in (
+        "Could you erase my data?",
+        "The right to erasure applies here, so please delete my account.",
+        "Do you have to keep my invoices? Delete everything else.",
+        "Could you erase my account one day next week?",
+    ):
+        assert not disclaims(text), text
+
+
+def test_a_right_only_background_carries_is_dropped_from_an_english_letter() -> None:
+    text = (
+        "Hello, you fixed my postal address last week after I wrote to you about it. "
+        "Please tell me which partners and service providers you told about the change. Best wishes, Kim"
+    )
+    t = combine(
+        text,
+        parse("request_rectification+request_notification", 0.8),
+        [
+            (
+                "Hello, you fixed my postal address last week after I wrote to you about it",
+                parse("request_rectification", 0.95),
+            ),
+            (
+                "Please tell me which partners and service providers you told about the change",
+                parse("request_notification", 0.97),
+            ),
+            ("Best wishes, Kim", parse("greet", 0.6)),
+        ],
+    )
+    assert t.rights == ["notification"]
+
+
+def test_a_right_of_the_whole_letter_stands_when_no_background_carries_it() -> None:
+    text = "I object to profiling of my data. Please confirm it has stopped."
+    t = combine(
+        text,
+        parse("request_objection", 0.9),
+        [
+            ("I object to profiling of my data", parse("ask_question", 0.9)),
+            ("Please confirm it has stopped", parse("request_restriction", 0.6)),
+        ],
+    )
+    assert t.rights == ["objection"]
+
+
+def test_a_declared_request_kind_adds_its_right_to_a_letter() -> None:
+    text = (
+        "Dear team, I would like all my uploads and project files as one file that I can import elsewhere. "
+        "This is a portability request and a SAR as well. Thanks, Kim"
+    )
+    t = combine(
+        text,
+        parse("request_portability", 0.9),
+        [
+            (
+                "Dear team, I would like all my uploads and project files as one file that I can import elsewhere",
+                parse("request_portability", 0.95),
+            ),
+            ("This is a portability request and a SAR as well", parse("request_portability", 0.7)),
+            ("Thanks, Kim", parse("thanks", 0.9)),
+        ],
+    )
+    assert t.rights == ["portability", "access"]
+
+
+def test_the_new_english_rules_leave_messages_mixing_german_alone() -> None:
+    mixed = "Hallo, please send me the copy und die Rechnung + delete my account, and the data from the form"
+    assert is_english(mixed) and not plainly_english(mixed)
+    assert clauses(mixed)[0] == "Hallo, please send me the copy und die Rechnung + delete my account"  # no "+" split
+    assert plainly_english("Send me my data + delete my account.")
+    assert clauses("Send me my data + delete my account.") == ["Send me my data", "delete my account"]

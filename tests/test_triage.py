@@ -227,7 +227,7 @@ def test_also_inside_a_sentence_does_not_split_it() -> None:
     ]
     assert clauses("I want a copy of my data and I also want you to delete it") == [
         "I want a copy of my data",
-        "want you to delete it",
+        "I also want you to delete it",  # the subject stays: "also want you to …" alone reads as a question
     ]
 
 
@@ -302,3 +302,45 @@ def test_a_general_german_question_or_a_disclaimer_requests_nothing() -> None:
     assert combine(some_day, parse("request_access", 0.9), []).rights == []
     assert combine("Können Sie meine Daten löschen?", parse("request_erasure", 0.9), []).rights == ["erasure"]
     assert combine("Kann ich eine Kopie meiner Daten haben?", parse("request_access", 0.9), []).rights == ["access"]
+
+
+def test_english_lists_split_into_their_items() -> None:
+    assert clauses("my data + deletion of my account pls") == ["my data", "deletion of my account pls"]
+    assert clauses("I need: - my invoices - my account closed") == ["I need", "my invoices", "my account closed"]
+    assert clauses("Please list: 1) the purposes; 2) the recipients") == [
+        "Please list",
+        "the purposes",
+        "the recipients",
+    ]
+    assert clauses("Export my files, close my account.") == ["Export my files", "close my account"]
+    # in a short message, a comma before the next thing asked for; not in a letter
+    assert clauses("I'd like my data, a CSV of it and then its deletion.") == [
+        "I'd like my data",
+        "a CSV of it",
+        "its deletion",
+    ]
+    assert clauses("close my account, the app is useless") == ["close my account, the app is useless"]
+    assert clauses("I withdraw consent and I also object to profiling.") == [
+        "I withdraw consent",
+        "I also object to profiling",
+    ]
+    # German messages keep their own rules
+    assert clauses("Bitte schicken Sie mir: - meine Daten - meine Rechnungen") == [
+        "Bitte schicken Sie mir: - meine Daten - meine Rechnungen"
+    ]
+
+
+def test_an_english_closing_threat_splits_off_and_is_no_complaint() -> None:
+    assert clauses("Remove my data within a week or I will report you.") == [
+        "Remove my data within a week",
+        "or I will report you",
+    ]
+    text = "Remove my data within a week, otherwise I shall complain to the regulator."
+    parts = clauses(text)
+    assert parts == ["Remove my data within a week", "otherwise I shall complain to the regulator"]
+    t = combine(
+        text,
+        parse("request_erasure+request_complaint", 0.8),
+        [(parts[0], parse("request_erasure", 0.97)), (parts[1], parse("request_complaint", 0.95))],
+    )
+    assert t.rights == ["erasure"]

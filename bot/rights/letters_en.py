@@ -24,6 +24,7 @@ _DE_WORDS = frozenset({
 })  # fmt: skip
 _WORD_RE = re.compile(r"[a-zäöüß']+", re.I)
 _SENTENCE_END_RE = re.compile(r"[.!?;]+(?=\s|$)")
+_SENTENCE_START_RE = re.compile(r"(?<=[.!?;])\s+")
 
 _PLEASE = r"\b(?:please|pls|plz|kindly)\b"
 # A first-person wish or declaration that makes the clause a request ("I would also like", "I hereby object").
@@ -48,7 +49,7 @@ _IMPERATIVES = (
     r"|restrict|limit|suspend|block|freeze|tell|inform|notify|let|confirm|export|transfer|transmit|port|forward"
     r"|close|wipe|unsubscribe|review|reconsider|arrange|include|treat|register|record|file|pass|take|disclose"
     r"|share|explain|list|identify|anonymi[sz]e|mark|purge|destroy|deactivate|cancel|drop|hand|email|mail|show"
-    r"|return|make|get|keep|exclude|opt|do|don't|dont|refrain"
+    r"|return|make|get|keep|exclude|opt|do|don't|dont|refrain|challenge|contest|reverse"
 )
 _IMPERATIVE = r"^(?:(?:dear|hello|hi|to)\b[^,]*,\s*)?(?:so|and|then|also|now)?\s*(?:" + _IMPERATIVES + r")\b"
 # A clause that only says what the writer knows or notes is no request ("I am aware of my right to …").
@@ -63,13 +64,73 @@ REQUEST_MOOD_RE = re.compile(
     "|".join(f"(?:{p})" for p in (_PLEASE, _FIRST_PERSON, _POLITE_QUESTION, _DECLARES_REQUEST, _IMPERATIVE)), re.I
 )
 POLITE_QUESTION_RE = re.compile(_POLITE_QUESTION, re.I)
+IMPERATIVE_RE = re.compile(_IMPERATIVE, re.I)
+# The kinds of request a letter can name itself ("a subject access request", "a SAR", "a request for erasure").
+_REQUEST_KINDS = {
+    "access": r"(?:data\s+)?subject\s+access|d?sar|access|data\s+access",
+    "erasure": r"erasure|deletion|right\s+to\s+be\s+forgotten",
+    "rectification": r"rectification|correction",
+    "restriction": r"restriction",
+    "portability": r"(?:data\s+)?portability",
+    "objection": r"objection",
+}
+_KIND_RES = {
+    right: re.compile(
+        rf"\b(?:(?:an?|my)\s+(?:formal\s+)?(?:{kind})(?:\s+request\b)?|(?:{kind})\s+request|request\s+for\s+(?:{kind}))\b",
+        re.I,
+    )
+    for right, kind in _REQUEST_KINDS.items()
+}
+# A sentence that makes the letter a request of some kind: "This is both a SAR and a portability request",
+# "please also treat it as a subject access request", "I am writing to make a data portability request".
+_DECLARATION_RE = re.compile(
+    r"\b(?:this|it|the present|my)\s+(?:letter|e-?mail|message|note)?\s*(?:is|constitutes|serves\s+as)\b"
+    r"|\b(?:treat|regard|consider|accept|handle|process)\s+(?:this|it|my\s+(?:letter|e-?mail|message))\b"
+    r"|\b(?:i|we)\s+(?:am\s+|are\s+)?(?:\w+\s+){0,3}?(?:make|making|submit|submitting|raise|raising|file|filing)\b",
+    re.I,
+)
 KNOWLEDGE_RE = re.compile(_KNOWLEDGE, re.I)
+
+
+_GENERAL_SUBJECT = (
+    r"(?:a|an|the|any|every)?\s*(?:company|companies|business(?:es)?|controllers?|organi[sz]ations?|firms?"
+    r"|employers?|websites?|gdpr|law|regulators?|right|rights|d?sar|(?:subject\s+)?access\s+request|requests?)\b"
+)
+# A question in general terms ("Do I need to send ID …?", "Can a company refuse …?", "How long does a company
+# have …?") or a statement about rights or the news ("The right to erasure is not absolute", "I read that …"),
+# with no sentence written as a request: it asks about rights and exercises none.
+GENERAL_RE = re.compile(
+    r"^(?:(?:do|does|would|will|should|must|can|could|may)\s+(?:i|we|one|you|people)\s+(?:need|have|has)\s+to\b"
+    rf"|(?:can|could|may|must|should|do|does|is|are|will|would|has|have)\s+{_GENERAL_SUBJECT}"
+    rf"|how\s+(?:long|much|soon|quickly|often|many\s+\w+)\s+(?:does|do|can|may|should|must|will|has|have|is)\s+"
+    rf"{_GENERAL_SUBJECT}"
+    r"|(?:the|a|your|my)\s+right\s+(?:to|of)\b[^.!?]*\b(?:is|isn't|are|aren't|applies|does|doesn't|has|only)\b"
+    r"|i\s+(?:just\s+)?(?:read|heard|saw)\b|apparently\b|according\s+to\b|did\s+you\s+(?:know|hear|see)\b)",
+    re.I,
+)
+
+
+# A question only in theory or rhetoric ("Hypothetically, …?", "… if I lived in Austria?", "… one day?",
+# "Isn't it absurd that …?", "do companies have to …?"): a message of such questions asks for nothing.
+HYPOTHETICAL_RE = re.compile(
+    r"\bhypothetical(?:ly)?\b|\b(?:one day|some day|someday)\b|\bif i (?:lived|were|was|moved)\b"
+    r"|^(?:isn't|aren't|wouldn't|doesn't|don't|isn’t)\s+(?:it|that)\b|\bdo (?:you|companies|they) have to\b",
+    re.I,
+)
 
 
 def is_english(text: str) -> bool:
     """Whether a message reads as English (more English than German function words)."""
     words = [w.lower() for w in _WORD_RE.findall(text)]
     return sum(w in _EN_WORDS for w in words) > sum(w in _DE_WORDS for w in words)
+
+
+def plainly_english(text: str) -> bool:
+    """Whether a message is English with next to no German in it: the rules for English lists, general
+    questions and letters' background are not tried on a message that mixes both languages."""
+    words = [w.lower() for w in _WORD_RE.findall(text)]
+    english, german = sum(w in _EN_WORDS for w in words), sum(w in _DE_WORDS for w in words)
+    return english >= 5 * german
 
 
 def _sentence(clause: str, text: str) -> str:
@@ -82,6 +143,11 @@ def _sentence(clause: str, text: str) -> str:
     return text[starts[-1] if starts else 0 : end.start() + 1 if end else len(text)].strip()
 
 
+def in_question(clause: str, text: str) -> bool:
+    """Whether the sentence of ``text`` that holds ``clause`` is a question."""
+    return _sentence(clause.strip(), text).endswith("?")
+
+
 def asks(clause: str, text: str) -> bool:
     """Whether the sentence of ``text`` that holds ``clause`` is written as a request (module docstring).
 
@@ -89,11 +155,37 @@ def asks(clause: str, text: str) -> bool:
     A question asks only in the polite form ("could you send me …?").
     """
     sentence = _sentence(clause.strip(), text)
+    if IMPERATIVE_RE.search(clause.strip()) and not sentence.endswith("?") and plainly_english(text):
+        return True  # "…, and tell me which data it was based on": the clause itself asks
     if sentence.endswith("?"):
         return POLITE_QUESTION_RE.search(sentence) is not None
     return not KNOWLEDGE_RE.search(sentence) and REQUEST_MOOD_RE.search(sentence) is not None
 
 
+def declared_rights(text: str) -> list[str]:
+    """Rights of the request kinds a statement names the letter ("This is both a SAR and a portability request")."""
+    found: list[str] = []
+    for sentence in _SENTENCE_END_RE.split(text):
+        if sentence.strip().endswith("?") or not _DECLARATION_RE.search(sentence) or KNOWLEDGE_RE.search(sentence):
+            continue
+        found.extend(right for right, kind_re in _KIND_RES.items() if kind_re.search(sentence) and right not in found)
+    return found
+
+
 def disclaims(text: str) -> bool:
-    """Whether an English message says that it makes no request ("I am not exercising any rights")."""
-    return DISCLAIMER_RE.search(text) is not None
+    """Whether an English message says that it makes no request ("I am not exercising any rights"), or is
+    a general question or statement about rights without a sentence written as a request (``GENERAL_RE``)."""
+    if DISCLAIMER_RE.search(text):
+        return True
+    if not plainly_english(text):
+        return False
+    sentences = [s.strip() for s in _SENTENCE_START_RE.split(text.strip()) if s.strip()]
+    if sentences and all(s.endswith("?") and not POLITE_QUESTION_RE.search(s) for s in sentences):
+        # only questions: they ask nothing if in theory or in general terms
+        return any(HYPOTHETICAL_RE.search(s) for s in sentences) or GENERAL_RE.search(sentences[0]) is not None
+    return (
+        bool(sentences)
+        and GENERAL_RE.search(sentences[0]) is not None
+        and not any(REQUEST_MOOD_RE.search(s) for s in sentences if not s.endswith("?"))
+        and not any(POLITE_QUESTION_RE.search(s) for s in sentences)
+    )

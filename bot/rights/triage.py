@@ -20,6 +20,7 @@ from bot.text import concepts, lemmas
 
 WHOLE_THRESHOLD = 0.5  # confidence the whole message's intent needs to count
 CLAUSE_THRESHOLD = 0.8  # a clause is short and out of context: it must be surer
+SUPPORT_THRESHOLD = 0.2  # an English letter's right also needs this much from one of its request sentences
 QUESTION_INTENT = "ask_question"
 # No sentence break after an abbreviation or an initial ("Art. 15", "Abs. 1", "e.g. my", "z. B.", "K. Lee").
 _ABBREVIATIONS = (
@@ -43,7 +44,7 @@ _ABBREVIATIONS = (
     "Dr",
 )
 _NO_BREAK = "".join(f"(?<!\\b{a})" for a in _ABBREVIATIONS) + r"(?<!\b\w)"
-_EN_CONNECTIVE = r"and then|and afterwards|and (?:i )?also|then|afterwards|plus|as well as"
+_EN_CONNECTIVE = r"and then|and afterwards|and also|then|afterwards|plus|as well as"
 _DE_CONNECTIVE = r"und (?:dann|danach|anschließend|außerdem|zudem|darüber hinaus|des Weiteren|zusätzlich)|sowie"
 # Adverbs that start a new request after a comma, but sit inside one ("widerspreche darüber hinaus jeder …") without.
 _DE_COMMA_CONNECTIVE = r"außerdem|zudem|des Weiteren|darüber hinaus|zusätzlich"
@@ -53,6 +54,7 @@ _DE_IMPERATIVE = r"löscht|hört|stoppt|sperrt|schickt|sendet|korrigiert|bericht
 CLAUSE_SPLIT_RE = re.compile(
     rf"(?:{_NO_BREAK}[.;!?]+\s+|\s*,?\s+(?:{_EN_CONNECTIVE}|{_DE_CONNECTIVE})\s+"
     rf"|\s*,\s+(?:also|and|und|dann|danach|anschließend|{_DE_COMMA_CONNECTIVE})\s+"
+    r"|\s*,?\s+and\s+(?=i\s+also\b)"
     r"|\s+and\s+(?=(?:please\s+)?(?:i\s+)?(?!(?:from|in|on|at|of|for|to|with|by|about|into|across|within)\b)[a-z]+\s+"
     r"(?:me|my|all|the|your|everything|it|everyone|anyone|them)\b)"
     r"|,\s+(?=I\s+(?:also\s+|hereby\s+|further\s+)?(?:object|withdraw|revoke|request|want|ask|demand)\b)"
@@ -60,6 +62,30 @@ CLAUSE_SPLIT_RE = re.compile(
     rf"|(?:\s+und|\s*,)\s+(?=(?:ich\s+)?(?:{_DE_FIRST_PERSON})\b)|\s+und\s+(?=(?:bitte\s+)?(?:{_DE_IMPERATIVE})\b))",
     re.I,
 )
+
+
+# English only: list items ("- a copy of my data", "2) my account deleted", "copy + deletion"), a comma before an
+# imperative of another request ("send me my data, delete my account") and a closing threat ("…, otherwise I will
+# complain"), which then counts as the threat it is (`_drop_threatened_complaint`).
+_EN_LIST_VERBS = (
+    r"send|give|provide|delete|erase|remove|correct|fix|stop|cease|restrict|tell|inform|notify|let|confirm|export"
+    r"|transfer|close|wipe|unsubscribe|cancel|don't|dont|do\s+not|never"
+)
+EN_SPLIT_RE = re.compile(
+    r"(?:^|\s+)(?:[-•*–]|\(?\d{1,2}[.)]|\(?[a-h]\))\s+(?=[a-z])|\s+\+\s+|\s*&\s+(?=(?:a|an|my|the)\b)"
+    rf"|\s*,\s+(?=(?:please\s+)?(?:{_EN_LIST_VERBS})\b)"
+    r"|\s*,?\s+(?=(?:otherwise|or\s+else|failing\s+(?:that|which|this)|if\s+not)\b)"
+    r"|\s+(?=or\s+(?:i|we)(?:['’]ll|\s+will|\s+shall)\b)",
+    re.I,
+)
+# In a short message (not a letter), a comma before the next thing asked for: "my data, a portable export of it".
+# An item with a verb of its own ("…, the app is useless") is a remark, not an item of the list.
+EN_COMMA_LIST_RE = re.compile(
+    r"\s*,\s+(?=(?:and\s+)?(?:a|an|my|the|no|all|any)\s"
+    r"(?![^,.;!?]*\b(?:is|are|was|were|has|had|am|keeps?|seems?|looks?|gets?|got)\b))",
+    re.I,
+)
+SHORT_MESSAGE_WORDS = 25
 
 
 LEADING_CONNECTIVE_RE = re.compile(
@@ -72,7 +98,12 @@ LEADING_CONNECTIVE_RE = re.compile(
 
 def clauses(text: str) -> list[str]:
     """Clauses of a message that could each carry a request, without leading connectives."""
-    parts = [p.strip(" ,.;!?") for p in CLAUSE_SPLIT_RE.split(text)]
+    pieces, strip = CLAUSE_SPLIT_RE.split(text), " ,.;!?"
+    if letters_en.is_english(text) and letters_en.plainly_english(text):
+        pieces, strip = [q for p in pieces for q in EN_SPLIT_RE.split(p)], " ,.;:!?"  # "I want:" before a list
+        if len(text.split()) <= SHORT_MESSAGE_WORDS:
+            pieces = [q for p in pieces for q in EN_COMMA_LIST_RE.split(p)]
+    parts = [p.strip(strip) for p in pieces]
     if not letters_en.is_english(text):
         parts = letters_de.split(parts)
     parts = [LEADING_CONNECTIVE_RE.sub("", p) for p in parts]
@@ -146,7 +177,9 @@ def is_question(whole: dict[str, Any]) -> bool:
 
 
 THREAT_RE = re.compile(
-    r"\b(?:otherwise|if|should|unless|failing|or else|andernfalls|ansonsten|sonst|sollte|sollten|falls|wenn)\b", re.I
+    r"\b(?:otherwise|if|should|unless|failing|or else|or (?:i|we)(?:'ll| will| shall)"
+    r"|no (?:option|choice|alternative) but|andernfalls|ansonsten|sonst|sollte|sollten|falls|wenn)\b",
+    re.I,
 )
 # "Ich behalte mir vor, mich an die Aufsichtsbehörde zu wenden", "I reserve the right to complain": no request.
 RESERVATION_RE = re.compile(
@@ -213,12 +246,17 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
         rights.extend(requested_rights(whole, WHOLE_THRESHOLD))
     clause_info = []
     asked_in: dict[str, str] = {}
+    supported: set[str] = set()
+    background: set[str] = set()
     for clause, parse in parts:
         c_intent, c_conf = _top_intent(parse)
         clause_info.append({"text": clause, "intent": c_intent, "confidence": round(c_conf, 3)})
         if english:
             if not letters_en.asks(clause, text):
+                if not letters_en.in_question(clause, text):
+                    background.update(requested_rights(parse, WHOLE_THRESHOLD))
                 continue  # an explanation, a list item, a general question: asks for nothing
+            supported.update(requested_rights(parse, SUPPORT_THRESHOLD))
         elif asks_question:
             if not letters_de.polite_request(clause, text):
                 continue  # a question about rights requests nothing, unless it asks politely ("könnt ihr …?")
@@ -233,6 +271,11 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
                 rights.append(right)
     if not english and not asks_question:  # "Ich widerspreche …", "hiermit widerrufe ich …"
         rights.extend(r for r in letters_de.performed(text) if r not in rights)
+    if english and parts and len(text.split()) > SHORT_MESSAGE_WORDS and letters_en.plainly_english(text):
+        # A right of the whole letter that a statement of its background carries ("You recently corrected my
+        # details") and none of its request sentences leans to: the letter does not ask for it.
+        rights = [r for r in rights if r in supported or r not in background]
+        rights.extend(r for r in letters_en.declared_rights(text) if r not in rights)
     if english and letters_en.disclaims(text):
         rights = []  # "I am not making a request myself"
     question_about = rights_named(text) if intent == QUESTION_INTENT else []

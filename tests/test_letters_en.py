@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.rights.letters_en import asks, declared_rights, disclaims, is_english, plainly_english
+from bot.rights.letters_en import asks, declared_rights, disclaims, is_english, performed, plainly_english
 from bot.rights.triage import clauses, combine
 
 LETTER = (
@@ -205,3 +205,69 @@ def test_the_new_english_rules_leave_messages_mixing_german_alone() -> None:
     assert clauses(mixed)[0] == "Hallo, please send me the copy und die Rechnung + delete my account"  # no "+" split
     assert plainly_english("Send me my data + delete my account.")
     assert clauses("Send me my data + delete my account.") == ["Send me my data", "delete my account"]
+
+
+def test_hearsay_and_stories_of_the_past_ask_nothing() -> None:
+    for text in (
+        "My neighbour says that an objection stops every kind of tracking. Does it?",
+        "Someone told me erasure requests are always free. True?",
+        "Two years ago my gym refused to correct my birthday and I went to the ombudsman. Nothing came of it.",
+        "Last month an insurer lost my file. They apologised weeks later.",
+    ):
+        assert disclaims(text), text
+    for text in (
+        "A colleague said you keep CVs forever. Please delete mine.",
+        "Last year you lost my data. I want a copy of what you still hold.",
+    ):
+        assert not disclaims(text), text
+
+
+def test_repeating_an_earlier_request_asks_again() -> None:
+    text = "I asked for my data in March. I repeat that request now, since nothing has arrived."
+    assert asks("I repeat that request now", text)
+    assert asks("We reiterate our objection to the tracking", "We reiterate our objection to the tracking.")
+
+
+LODGED = (
+    "Dear DPO, my messages about your newsletter went unanswered. I have this week lodged a formal complaint "
+    "with the state commissioner and I am letting you know about it. Regards, Kim"
+)
+
+
+def test_a_complaint_the_letter_reports_lodged_counts() -> None:
+    assert declared_rights(LODGED) == ["complaint"]
+    t = combine(
+        LODGED,
+        parse("inform", 0.6),
+        [(c, parse("inform", 0.6)) for c in clauses(LODGED)],
+    )
+    assert t.rights == ["complaint"]
+    assert declared_rights("I complained to the regulator in 2021 and got no answer.") == []
+    threat = "Dear DPO, please delete my profile now. Otherwise I will file a complaint with the authority. Kim"
+    assert "complaint" not in declared_rights(threat)
+
+
+def test_a_right_exercised_by_saying_so_counts() -> None:
+    assert performed("Dear team, under Art. 21 I hereby object to the profiling. Regards, Kim") == ["objection"]
+    assert performed("We repeat our objection. We also revoke all marketing consent given in 2020.") == [
+        "objection",
+        "withdraw_consent",
+    ]
+    assert performed("I repeat my objection to the tracking.") == ["objection"]
+    for text in ("Can I object to the tracking?", "If I object to it, what happens?", "Should we object to it?"):
+        assert performed(text) == [], text
+
+
+def test_every_item_of_a_list_that_asks_asks() -> None:
+    text = "Two requests: - my full data file - delete the old phone number"
+    assert asks("my full data file", text)
+    assert not asks("my full data file", "Notes: - my full data file - my old phone number")
+
+
+def test_combine_adds_a_right_exercised_by_saying_so_when_diet_is_unsure() -> None:
+    text = "Dear team, I was sent your offers by post. I hereby object to the use of my address for them. Kim"
+    t = combine(text, parse("nlu_fallback", 0.55), [(c, parse("nlu_fallback", 0.55)) for c in clauses(text)])
+    assert t.rights == ["objection"]
+    mixed = "Mein Anwalt meint, ich soll schreiben: I object to it. Aber ich will nur wissen, was ihr über mich habt."
+    assert not plainly_english(mixed)
+    assert "objection" not in combine(mixed, parse("request_access", 0.9), []).rights

@@ -34,7 +34,7 @@ _FIRST_PERSON = (
     r"|object|objecting|withdraw|withdrawing|revoke|revoking|contest|contesting|challenge|challenging"
     r"|exercise|exercising|invoke|invoking|take back|taking back|grateful|appreciate|instruct|refuse"
     r"|writing|write|submit|submitting|lodge|lodging|file|filing|complain|complaining|opt|opting"
-    r"|make|making|(?:no longer|do not|don't|dont|not) (?:consent|agree))\b"
+    r"|make|making|repeat|reiterate|renew|maintain|(?:no longer|do not|don't|dont|not) (?:consent|agree))\b"
 )
 # A polite question that asks the reader to do something: "could you send", "would you please delete".
 _POLITE_QUESTION = r"^(?:(?:dear|hello|hi)\b[^,]*,\s*)?(?:and\s+)?(?:could|can|would|will)\s+(?:you|u)\b"
@@ -90,6 +90,8 @@ _DECLARATION_RE = re.compile(
     re.I,
 )
 KNOWLEDGE_RE = re.compile(_KNOWLEDGE, re.I)
+# The marks of the items of a list: "- my data", "• my data", "2) my data".
+_LIST_ITEM_RE = re.compile(r"(?:^|\s)(?:[-•*–]|\(?\d{1,2}[.)])\s+(?=[a-z])", re.I)
 
 
 _GENERAL_SUBJECT = (
@@ -105,7 +107,12 @@ GENERAL_RE = re.compile(
     rf"|how\s+(?:long|much|soon|quickly|often|many\s+\w+)\s+(?:does|do|can|may|should|must|will|has|have|is)\s+"
     rf"{_GENERAL_SUBJECT}"
     r"|(?:the|a|your|my)\s+right\s+(?:to|of)\b[^.!?]*\b(?:is|isn't|are|aren't|applies|does|doesn't|has|only)\b"
-    r"|i\s+(?:just\s+)?(?:read|heard|saw)\b|apparently\b|according\s+to\b|did\s+you\s+(?:know|hear|see)\b)",
+    r"|i\s+(?:just\s+)?(?:read|heard|saw)\b|apparently\b|according\s+to\b|did\s+you\s+(?:know|hear|see)\b"
+    # hearsay ("A colleague said that …") or a story of the past ("Two years ago my insurer …")
+    r"|(?:a|my|some|one)\s+(?:\w+\s+)?(?:friend|colleague|neighbou?r|relative|lawyer|person|user|someone)s?\s+"
+    r"(?:told|tells|said|says|claims?|claimed)\b|(?:someone|somebody|people|they)\s+(?:told|said|say|says)\b"
+    r"|(?:last\s+(?:year|month|week|summer|winter|spring|autumn)|(?:a\s+few|two|three|several|many)\s+"
+    r"(?:years|months)\s+ago|years\s+ago|back\s+in)\b)",
     re.I,
 )
 
@@ -159,12 +166,25 @@ def asks(clause: str, text: str) -> bool:
         return True  # "…, and tell me which data it was based on": the clause itself asks
     if sentence.endswith("?"):
         return POLITE_QUESTION_RE.search(sentence) is not None
+    items = _LIST_ITEM_RE.split(sentence)
+    if len(items) > 2 and any(IMPERATIVE_RE.search(i.strip()) for i in items[1:]) and plainly_english(text):
+        return True  # "Two things: - my data - erase my address": the items of a list that asks all ask
     return not KNOWLEDGE_RE.search(sentence) and REQUEST_MOOD_RE.search(sentence) is not None
 
 
+# The writer reports a complaint just lodged with an authority ("I have this week filed a complaint with …"): the
+# letter tells of the complaint it makes (a story of the past, "I complained in 2020", is none).
+_LODGED_COMPLAINT_RE = re.compile(
+    r"\b(?:i|we)\s+(?:have|'ve)\s+(?:\w+\s+){0,3}?(?:filed|lodged|submitted|made|raised|sent)\s+"
+    r"(?:a|an|my|our)\s+(?:formal\s+|official\s+)?complaint\b",
+    re.I,
+)
+
+
 def declared_rights(text: str) -> list[str]:
-    """Rights of the request kinds a statement names the letter ("This is both a SAR and a portability request")."""
-    found: list[str] = []
+    """Rights of the request kinds a statement names the letter ("This is both a SAR and a portability request"),
+    and the complaint a letter reports lodged today (``_LODGED_COMPLAINT_RE``)."""
+    found: list[str] = ["complaint"] if _LODGED_COMPLAINT_RE.search(text) else []
     for sentence in _SENTENCE_END_RE.split(text):
         if sentence.strip().endswith("?") or not _DECLARATION_RE.search(sentence) or KNOWLEDGE_RE.search(sentence):
             continue
@@ -189,3 +209,25 @@ def disclaims(text: str) -> bool:
         and not any(REQUEST_MOOD_RE.search(s) for s in sentences if not s.endswith("?"))
         and not any(POLITE_QUESTION_RE.search(s) for s in sentences)
     )
+
+
+# A first-person act that exercises a right by saying it ("Under Art. 21 I object to …", "I hereby withdraw any
+# consent …", "I repeat my objection"), not after "if", "should", "when" … and not in a question.
+_PERFORMED = {
+    "objection": r"object\s+to|(?:repeat|reiterate|maintain|renew)\s+(?:that|this|my|our)\s+objection",
+    "withdraw_consent": r"(?:withdraw|revoke)\s+(?:my|any|all|the)\s+(?:\w+\s+){0,2}?consents?",
+}
+_PERFORMED_RES = {
+    right: re.compile(
+        r"(?<!\bif )(?<!\bshould )(?<!\bwhen )(?<!\bunless )(?<!\bcould )(?<!\bcan )(?<!\bwhether )"
+        rf"\b(?:i|we)\s+(?:hereby\s+|also\s+|further\s+|therefore\s+|expressly\s+|now\s+)?(?:{verb})\b",
+        re.I,
+    )
+    for right, verb in _PERFORMED.items()
+}
+
+
+def performed(text: str) -> list[str]:
+    """Rights a statement of the message exercises by saying so (``_PERFORMED``)."""
+    stated = [s for s in _SENTENCE_START_RE.split(text) if not s.strip().endswith("?")]
+    return [r for r, r_re in _PERFORMED_RES.items() if any(r_re.search(s) for s in stated)]

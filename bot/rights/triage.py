@@ -248,6 +248,7 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
     asked_in: dict[str, str] = {}
     supported: set[str] = set()
     background: set[str] = set()
+    declared: list[str] = []
     for clause, parse in parts:
         c_intent, c_conf = _top_intent(parse)
         clause_info.append({"text": clause, "intent": c_intent, "confidence": round(c_conf, 3)})
@@ -275,13 +276,17 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
         # A right of the whole letter that a statement of its background carries ("You recently corrected my
         # details") and none of its request sentences leans to: the letter does not ask for it.
         rights = [r for r in rights if r in supported or r not in background]
-        rights.extend(r for r in letters_en.declared_rights(text) if r not in rights)
+        declared = letters_en.declared_rights(text)
+        rights.extend(r for r in declared if r not in rights)
+    if english and letters_en.plainly_english(text):  # "I hereby object to …" when DIET is unsure of the wording
+        rights.extend(r for r in letters_en.performed(text) if r not in rights)
     if english and letters_en.disclaims(text):
-        rights = []  # "I am not making a request myself"
+        rights, declared = [], []  # "I am not making a request myself"
     question_about = rights_named(text) if intent == QUESTION_INTENT else []
     if asks_nothing(text) or (not english and letters_de.asks_nothing(text)):
         question_about, rights = question_about or rights_named(text), []
     rights = _drop_threatened_complaint(text, rights, parts)
+    rights.extend(r for r in declared if r not in rights)  # a complaint the letter reports lodged is no threat
     return Triage(
         message=text,
         rights=rights,

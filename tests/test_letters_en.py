@@ -271,3 +271,15 @@ def test_combine_adds_a_right_exercised_by_saying_so_when_diet_is_unsure() -> No
     mixed = "Mein Anwalt meint, ich soll schreiben: I object to it. Aber ich will nur wissen, was ihr über mich habt."
     assert not plainly_english(mixed)
     assert "objection" not in combine(mixed, parse("request_access", 0.9), []).rights
+
+
+def test_what_the_reader_did_before_is_split_off_and_asks_nothing() -> None:
+    text = "Hi team, since you corrected my birthday last week, I would like to know who else got the old one. Kim"
+    parts = clauses(text)
+    assert parts[:2] == [
+        "Hi team, since you corrected my birthday last week",
+        "I would like to know who else got the old one",
+    ]
+    assert not asks(parts[0], text) and asks(parts[1], text)
+    unsplit = "Since you are the controller, I would like my data."
+    assert clauses(unsplit) == ["Since you are the controller, I would like my data"]

@@ -90,6 +90,12 @@ _DECLARATION_RE = re.compile(
     re.I,
 )
 KNOWLEDGE_RE = re.compile(_KNOWLEDGE, re.I)
+# A clause that opens with what the reader did before ("after you deleted my account, …", "since you fixed …").
+PAST_DEED_RE = re.compile(
+    r"^(?:(?:dear|hello|hi)\b[^,]*,\s*)?(?:after|since|because|as|when|now\s+that|although|once)\s+"
+    r"(?:you|your\s+\w+)\s+(?:have\s+|had\s+|already\s+|recently\s+)?\w+ed\b",
+    re.I,
+)
 # The marks of the items of a list: "- my data", "• my data", "2) my data".
 _LIST_ITEM_RE = re.compile(r"(?:^|\s)(?:[-•*–]|\(?\d{1,2}[.)])\s+(?=[a-z])", re.I)
 
@@ -162,6 +168,8 @@ def asks(clause: str, text: str) -> bool:
     A question asks only in the polite form ("could you send me …?").
     """
     sentence = _sentence(clause.strip(), text)
+    if PAST_DEED_RE.search(clause.strip()) and plainly_english(text):
+        return False  # "after you deleted my account": what was done, split off its sentence by triage.clauses
     if IMPERATIVE_RE.search(clause.strip()) and not sentence.endswith("?") and plainly_english(text):
         return True  # "…, and tell me which data it was based on": the clause itself asks
     if sentence.endswith("?"):

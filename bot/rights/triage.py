@@ -86,6 +86,7 @@ EN_COMMA_LIST_RE = re.compile(
     re.I,
 )
 SHORT_MESSAGE_WORDS = 25
+_PAST_DEED_SPLIT_RE = re.compile(r",\s+(?=(?:i|we|please|could|can|would)\b)", re.I)
 
 
 LEADING_CONNECTIVE_RE = re.compile(
@@ -96,11 +97,19 @@ LEADING_CONNECTIVE_RE = re.compile(
 )
 
 
+def _split_past_deed(piece: str) -> list[str]:
+    """Split "after you deleted my account, I would like …" into the deed told and the sentence that asks."""
+    if not letters_en.PAST_DEED_RE.search(piece):
+        return [piece]
+    return _PAST_DEED_SPLIT_RE.split(piece, maxsplit=1)
+
+
 def clauses(text: str) -> list[str]:
     """Clauses of a message that could each carry a request, without leading connectives."""
     pieces, strip = CLAUSE_SPLIT_RE.split(text), " ,.;!?"
     if letters_en.is_english(text) and letters_en.plainly_english(text):
         pieces, strip = [q for p in pieces for q in EN_SPLIT_RE.split(p)], " ,.;:!?"  # "I want:" before a list
+        pieces = [q for p in pieces for q in _split_past_deed(p)]
         if len(text.split()) <= SHORT_MESSAGE_WORDS:
             pieces = [q for p in pieces for q in EN_COMMA_LIST_RE.split(p)]
     parts = [p.strip(strip) for p in pieces]

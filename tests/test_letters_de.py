@@ -177,7 +177,7 @@ def test_a_casual_imperative_with_mal_asks_in_a_letter() -> None:
 def test_opinions_receipts_and_old_reports_ask_nothing() -> None:
     assert asks_nothing("Ich finde, das Auskunftsrecht wird von vielen Firmen nur halbherzig umgesetzt.")
     assert asks_nothing("Super, eure Antwort mit der Kopie ist heute früh eingegangen.")
-    assert asks_nothing("Vor zwei Jahren habe ich bei einem Shop mal meine Daten löschen lassen, ging schnell.")
+    assert asks_nothing("Ich habe vor zwei Jahren bei einem Shop meine Daten löschen lassen, ging schnell.")
     assert not asks_nothing("Die Kopie ist angekommen. Bitte löscht jetzt mein Konto.")
 
 

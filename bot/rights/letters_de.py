@@ -85,8 +85,7 @@ NOTHING_WANTED_RE = re.compile(
 # long ago ("Ich habe mich damals … beschwert"): in a message with no sentence worded as a request, nothing is asked.
 STATEMENT_RE = re.compile(
     r"\bmeiner\s+meinung\s+nach\b|\bmeines\s+erachtens\b|^ich\s+finde\b|\b(?:ist|sind)\b[^.!?]*\b(?:angekommen|eingegangen)\b"
-    r"|\b(?:habe|hab|hatte)\b[^.!?]*\b(?:damals|früher|letztes\s+jahr|vor\s+\w+\s+(?:jahren|monaten))\b"
-    r"|\b(?:damals|früher|letztes\s+jahr|vor\s+\w+\s+(?:jahren|monaten))\b[^.!?]*\b(?:habe|hab|hatte)\b",
+    r"|\b(?:habe|hab|hatte)\b[^.!?]*\b(?:damals|früher|letztes\s+jahr|vor\s+\w+\s+(?:jahren|monaten))\b",
     re.I,
 )
 CONSEQUENCE_QUESTION_RE = re.compile(

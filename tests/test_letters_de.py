@@ -6,7 +6,16 @@ from typing import Any
 
 import pytest
 
-from bot.rights.letters_de import asks, asks_nothing, asks_politely, names, performed, sentences, split
+from bot.rights.letters_de import (
+    asks,
+    asks_nothing,
+    asks_politely,
+    background_only,
+    names,
+    performed,
+    sentences,
+    split,
+)
 from bot.rights.triage import clauses, combine
 
 LETTER = (
@@ -157,3 +166,66 @@ def test_a_right_performed_by_a_first_person_verb() -> None:
 def test_combine_adds_a_performed_right_diet_missed() -> None:
     text = "Sehr geehrte Damen und Herren, ich widerspreche ausdrücklich der Nutzung meiner Daten für Werbung."
     assert combine(text, parse("request_notification", 0.3), []).rights == ["objection"]
+
+
+def test_a_casual_imperative_with_mal_asks_in_a_letter() -> None:
+    text = "Ich war mal bei euch angemeldet. Jetzt ist Schluss, schick mir mal die Kündigung zu."
+    assert asks("schick mir mal die Kündigung zu", text)
+    assert not asks("Ich war mal bei euch angemeldet", text)
+
+
+def test_opinions_receipts_and_old_reports_ask_nothing() -> None:
+    assert asks_nothing("Ich finde, das Auskunftsrecht wird von vielen Firmen nur halbherzig umgesetzt.")
+    assert asks_nothing("Super, eure Antwort mit der Kopie ist heute früh eingegangen.")
+    assert asks_nothing("Ich habe vor zwei Jahren bei einem Shop meine Daten löschen lassen, ging schnell.")
+    assert not asks_nothing("Die Kopie ist angekommen. Bitte löscht jetzt mein Konto.")
+
+
+def test_list_items_and_plus_signs_are_clauses_of_their_own() -> None:
+    assert clauses("Zwei Wünsche: - Auskunft über alles - Konto schließen") == [
+        "Zwei Wünsche",
+        "Auskunft über alles",
+        "Konto schließen",
+    ]
+    assert clauses("Datenauszug + Sperrung bitte") == ["Datenauszug", "Sperrung bitte"]
+
+
+def test_a_wish_after_und_is_a_clause_of_its_own() -> None:
+    assert clauses("Ich widerspreche der Werbung und möchte, dass mein Profil verschwindet") == [
+        "Ich widerspreche der Werbung",
+        "möchte, dass mein Profil verschwindet",
+    ]
+
+
+def test_complaints_performed_today_or_wished_for() -> None:
+    assert performed("Wir haben soeben Beschwerde beim Landesamt eingereicht.") == ["complaint"]
+    assert performed("Ich will mich über Ihren Umgang mit meinen Daten beschweren.") == ["complaint"]
+    assert performed("Vor Jahren wurde Beschwerde eingelegt.") == []
+
+
+def test_a_performed_complaint_survives_a_message_that_only_informs() -> None:
+    text = "Ich habe gerade Beschwerde bei der Aufsicht erhoben. Dieses Schreiben dient lediglich Ihrer Information."
+    parts = [(c, parse("inform", 0.9)) for c in clauses(text)]
+    assert combine(text, parse("request_complaint", 0.6), parts).rights == ["complaint"]
+
+
+@pytest.mark.parametrize(
+    ("text", "right"),
+    [
+        ("Nachdem ihr mein Profil gelöscht habt, bitte ich um eine Liste der Empfänger.", "erasure"),
+        ("Sie haben mein Geburtsdatum im Mai korrigiert. Nennen Sie mir bitte alle Empfänger.", "rectification"),
+        ("Bitte nennen Sie mir die Stellen, denen Sie die Löschung mitgeteilt haben.", "erasure"),
+        ("Bitte bestätigen Sie, dass mein Name aus dem Verteiler entfernt wurde.", "erasure"),
+        ("Bitte löschen Sie die Fotos nicht, ich brauche sie noch.", "erasure"),
+        ("Anstelle einer Löschung bitte ich um Sperrung.", "erasure"),
+    ],
+)
+def test_a_right_named_only_in_background_or_declined_is_not_asked(text: str, right: str) -> None:
+    assert right in background_only(text)
+    assert right not in combine(text, parse(f"request_{right}", 0.9), []).rights
+
+
+def test_a_right_asked_outside_its_background_stays() -> None:
+    text = "Sie haben meine Daten noch nicht gelöscht. Löschen Sie sie jetzt."
+    assert background_only(text) == []
+    assert combine(text, parse("request_erasure", 0.9), []).rights == ["erasure"]

@@ -56,10 +56,21 @@ _INFINITIVE_COMMAND = (
     r"|soll|sollen|muss|müssen|darf|dürfen)\b).*\b(?:löschen|schicken|senden|zusenden|korrigieren|berichtigen|einschränken|sperren|widerrufen|entfernen"
     r"|übermitteln|herausgeben|stoppen)\W*$"
 )
+# A casual imperative with "mal" anywhere in the sentence: "…, lösch mal alles", "schick mir mal die Kopie".
+_CASUAL_IMPERATIVE = r"\b(?:lösch|schick|sperr|gib|sag|zeig|mach|korrigier|änder|nimm|hör)e?\b(?:\s+\w+)?\s+mal\b"
 REQUEST_MOOD_RE = re.compile(
     "|".join(
         f"(?:{p})"
-        for p in (_PLEASE, _FIRST_PERSON, _HEREBY, _OBLIGATION, _NAMES_REQUEST, _IMPERATIVE, _INFINITIVE_COMMAND)
+        for p in (
+            _PLEASE,
+            _FIRST_PERSON,
+            _HEREBY,
+            _OBLIGATION,
+            _NAMES_REQUEST,
+            _IMPERATIVE,
+            _INFINITIVE_COMMAND,
+            _CASUAL_IMPERATIVE,
+        )
     ),
     re.I,
 )
@@ -68,6 +79,13 @@ POLITE_QUESTION_RE = re.compile(_POLITE_QUESTION, re.I)
 # "Ich brauche nichts weiter von euch", "Dieses Schreiben dient lediglich Ihrer Information": nothing is asked.
 NOTHING_WANTED_RE = re.compile(
     r"\bbrauche\s+(?:ich\s+)?nichts\s+(?:weiter|mehr)\b|\bdient\s+(?:lediglich|nur|ausschließlich)\s+(?:ihrer|zur)\s+information\b",
+    re.I,
+)
+# An opinion ("Meiner Meinung nach ist …", "Ich finde …"), a receipt ("die Kopie ist angekommen") or a report of
+# long ago ("Ich habe mich damals … beschwert"): in a message with no sentence worded as a request, nothing is asked.
+STATEMENT_RE = re.compile(
+    r"\bmeiner\s+meinung\s+nach\b|\bmeines\s+erachtens\b|^ich\s+finde\b|\b(?:ist|sind)\b[^.!?]*\b(?:angekommen|eingegangen)\b"
+    r"|\b(?:habe|hab|hatte)\b[^.!?]*\b(?:damals|früher|letztes\s+jahr|vor\s+\w+\s+(?:jahren|monaten))\b",
     re.I,
 )
 CONSEQUENCE_QUESTION_RE = re.compile(
@@ -121,7 +139,19 @@ def asks(clause: str, text: str) -> bool:
 def asks_nothing(text: str) -> bool:
     """Whether a German message is one question about the consequences of a request ("Wenn ich …, kann ich …?")
     or says that it wants nothing ("Ich brauche nichts weiter von euch")."""
-    return CONSEQUENCE_QUESTION_RE.search(text.strip()) is not None or NOTHING_WANTED_RE.search(text) is not None
+    return (
+        CONSEQUENCE_QUESTION_RE.search(text.strip()) is not None
+        or NOTHING_WANTED_RE.search(text) is not None
+        or states_only(text)
+    )
+
+
+def states_only(text: str) -> bool:
+    """Whether a German message only states an opinion, a receipt or an old event: no sentence of it is a request
+    or a question."""
+    if not STATEMENT_RE.search(text):
+        return False
+    return not any(s.endswith("?") or REQUEST_MOOD_RE.search(s) for s in sentences(text))
 
 
 # A second request named by its noun after "und", "sowie" or a comma ("Auskunft über meine Daten und Beschwerde
@@ -142,9 +172,15 @@ NOUN_SPLIT_RE = re.compile(
 RIGHTS_LIST_RE = re.compile(r"\brechte?\s+(?:auf|zur?|wie)\b", re.I)
 
 
+# Items of a list ("Drei Dinge: - Kopie meiner Daten - Adresse löschen") and a plus ("Kopie + löschen bitte").
+LIST_SPLIT_RE = re.compile(r"\s+[-•*–+]\s+|(?:^|:)\s*[-•*–]\s+|\s+\d{1,2}[.)]\s+(?=[A-ZÄÖÜa-zäöü])")
+
+
 def split(parts: list[str]) -> list[str]:
-    """German clauses split further where a second request is named by its noun (not in a list of rights)."""
-    pieces = [[part] if RIGHTS_LIST_RE.search(part) else NOUN_SPLIT_RE.split(part) for part in parts]
+    """German clauses split further at list items and where a second request is named by its noun (not in a
+    list of rights)."""
+    items = [item for part in parts for item in LIST_SPLIT_RE.split(part)]
+    pieces = [[part] if RIGHTS_LIST_RE.search(part) else NOUN_SPLIT_RE.split(part) for part in items]
     return [p.strip(" ,") for piece in pieces for p in piece if p.strip(" ,")]
 
 
@@ -159,7 +195,9 @@ _PERFORMED = {
     "objection": r"\bwiderspreche\b|\blege\b[^;!?]*\bwiderspruch\b",
     "withdraw_consent": r"\bwiderrufe\b|\b(?:einwilligung|zustimmung)\w*\b[^;!?]*\b(?:nehme|ziehe)\b[^;!?]*\bzurück\b"
     r"|\b(?:nehme|ziehe)\b[^;!?]*\b(?:einwilligung|zustimmung)\w*\b[^;!?]*\bzurück\b",
-    "complaint": r"\bbeschwere\s+mich\b|\blege\b[^;!?]*\bbeschwerde\b[^;!?]*\bein\b",
+    "complaint": r"\bbeschwere\s+mich\b|\blege\b[^;!?]*\bbeschwerde\b[^;!?]*\bein\b"
+    r"|\b(?:möchte|will)\s+mich\b[^;!?]*\bbeschweren\b"
+    r"|\b(?:heute|soeben|gerade|eben)\b[^;!?]*\bbeschwerde\b[^;!?]*\b(?:eingelegt|eingereicht|erhoben)\b",
 }
 PERFORMED_RES = {right: re.compile(pattern, re.I) for right, pattern in _PERFORMED.items()}
 _HEDGED_RE = re.compile(r"\b(?:nicht|wenn|falls|ob|sollte|sollten|könnte|würde|theoretisch|überlege)\b", re.I)
@@ -173,3 +211,25 @@ def performed(text: str) -> list[str]:
             continue
         found.extend(r for r, pattern in PERFORMED_RES.items() if pattern.search(sentence) and r not in found)
     return found
+
+
+# Where a right is named without being asked for: what the controller did ("nachdem Sie … gelöscht haben", "Sie haben
+# meine Anschrift berichtigt"), what the recipients are told of ("über die Löschung unterrichtet", "diese Berichtigung
+# mitzuteilen"), a confirmation that it was done ("dass … entfernt wurde") and an erasure declined ("löschen Sie
+# diese Daten nicht", "nicht, dass sie gelöscht werden", "anstelle der Löschung").
+_BACKGROUND = (
+    r"\bnachdem\b[^,.;!?]*",
+    r"(?:^|(?<=[.!?,]\s))sie\s+haben\b(?![^.:;!?]*\b(?:nicht|noch|immer)\b)[^.:;!?]*",
+    r"\b(?:über|von)\s+(?:die|der|diese|meine|mein|den)\s+\w*(?:lösch|berichtig|einschränk)\w*\s+(?:zu\s+)?(?:unterricht|informier)\w*",
+    r"\b(?:die|diese|der)\s+\w*(?:löschung|berichtigung|einschränkung)\w*\s+mit(?:zuteilen|geteilt)\b",
+    r"\bdass\b[^.;!?]*\b(?:lösch|entfern|berichtig|korrigier|gelösch|entfernt)\w*\s+(?:wurde|wurden|worden|ist|sind)\b",
+    r"\blöschen\s+sie\b[^.,;!?]*\bnicht\b|\bnicht,?\s+(?:dass\s+\w+\s+)?(?:ge)?lösch\w*|\bkeine\s+löschung\b",
+    r"\b(?:anstelle|anstatt|statt)\s+(?:der|des|einer|eines)\s+\w+",
+)
+BACKGROUND_RE = re.compile("|".join(f"(?:{p})" for p in _BACKGROUND), re.I)
+
+
+def background_only(text: str) -> list[str]:
+    """The rights a German message names only where it does not ask for them (see ``_BACKGROUND``)."""
+    rest = BACKGROUND_RE.sub(" ", text)
+    return [r for r in rights_named_de(text) if r not in rights_named_de(rest)]

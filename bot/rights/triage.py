@@ -50,6 +50,7 @@ _DE_CONNECTIVE = r"und (?:dann|danach|anschließend|außerdem|zudem|darüber hin
 _DE_COMMA_CONNECTIVE = r"außerdem|zudem|des Weiteren|darüber hinaus|zusätzlich"
 # "…, widerspreche der Werbung und verlange …", "… und hört auf, …": a second request in the same sentence.
 _DE_FIRST_PERSON = r"widerspreche|widerrufe|verlange|beantrage|fordere|ersuche|untersage|lege|ziehe"
+_DE_WISH = r"will|möchte|hätte\s+gern|wünsche"  # "… und will, dass meine Daten weg sind"
 _DE_IMPERATIVE = r"löscht|hört|stoppt|sperrt|schickt|sendet|korrigiert|berichtigt|sagt|gebt|nennt|informiert|entfernt"
 CLAUSE_SPLIT_RE = re.compile(
     rf"(?:{_NO_BREAK}[.;!?]+\s+|\s*,?\s+(?:{_EN_CONNECTIVE}|{_DE_CONNECTIVE})\s+"
@@ -59,7 +60,7 @@ CLAUSE_SPLIT_RE = re.compile(
     r"(?:me|my|all|the|your|everything|it|everyone|anyone|them)\b)"
     r"|,\s+(?=I\s+(?:also\s+|hereby\s+|further\s+)?(?:object|withdraw|revoke|request|want|ask|demand)\b)"
     r"|\s+und\s+(?=(?:bitte\s+)?\w+(?:en|t)\s+(?:Sie|ihr)\b)"
-    rf"|(?:\s+und|\s*,)\s+(?=(?:ich\s+)?(?:{_DE_FIRST_PERSON})\b)|\s+und\s+(?=(?:bitte\s+)?(?:{_DE_IMPERATIVE})\b))",
+    rf"|(?:\s+und|\s*,)\s+(?=(?:ich\s+)?(?:{_DE_FIRST_PERSON})\b)|\s+und\s+(?=(?:bitte\s+)?(?:{_DE_IMPERATIVE})\b)|\s+und\s+(?=(?:ich\s+)?(?:{_DE_WISH})\b))",
     re.I,
 )
 
@@ -279,8 +280,10 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
             asked_in.setdefault(right, clause)
             if right not in rights:
                 rights.append(right)
-    if not english and not asks_question:  # "Ich widerspreche …", "hiermit widerrufe ich …"
-        rights.extend(r for r in letters_de.performed(text) if r not in rights)
+    performed = [] if english or asks_question else letters_de.performed(text)
+    if not english:  # "nachdem Sie gelöscht haben", "löschen Sie diese Daten nicht": named, not asked
+        rights = [r for r in rights if r not in letters_de.background_only(text)]
+    rights.extend(r for r in performed if r not in rights)  # "Ich widerspreche …", "hiermit widerrufe ich …"
     if english and parts and len(text.split()) > SHORT_MESSAGE_WORDS and letters_en.plainly_english(text):
         # A right of the whole letter that a statement of its background carries ("You recently corrected my
         # details") and none of its request sentences leans to: the letter does not ask for it.
@@ -293,8 +296,9 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
         rights, declared = [], []  # "I am not making a request myself"
     question_about = rights_named(text) if intent == QUESTION_INTENT else []
     if asks_nothing(text) or (not english and letters_de.asks_nothing(text)):
-        question_about, rights = question_about or rights_named(text), []
-    rights = _drop_threatened_complaint(text, rights, parts)
+        question_about, rights = question_about or rights_named(text), list(performed)  # performed all the same
+    if COMPLAINT not in performed:
+        rights = _drop_threatened_complaint(text, rights, parts)
     rights.extend(r for r in declared if r not in rights)  # a complaint the letter reports lodged is no threat
     return Triage(
         message=text,

@@ -39,3 +39,19 @@ def test_onnx_graph_computes_the_reference_encoder() -> None:
         x = enc.embed_tokens(text)
         ours = enc.session.run(None, {"x": x})[0]
         assert np.allclose(ours, reference_pooled(x), atol=1e-4), text
+
+
+def test_quantized_encoder_stays_close_to_the_full_one() -> None:
+    full, small = default_encoder(), default_encoder(quantized=True)
+    texts = [
+        "do you store my IP address?",
+        "Please delete every piece of personal data you hold about me.",
+        "Wer ist der Datenschutzbeauftragte?",
+        "What is your refund policy for shoes?",
+    ]
+    a, b = full.encode(texts), small.encode(texts)
+    assert not np.allclose(a, b, atol=1e-4)  # really the 8-bit graph, not the full one again
+    assert np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-5)
+    assert (np.sum(a * b, axis=1) > 0.97).all()
+    sims = b @ b.T
+    assert sims[0, 1] < 0.5 and sims[0, 3] < 0.5  # meaning kept: unrelated texts stay apart

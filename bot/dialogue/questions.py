@@ -32,12 +32,14 @@ OFFER_TITLES_DE = {
 def warm_up() -> None:
     """Load the knowledge base, the sentence encoder, the German glossary and lemma table and the language
     profiles in the background (while the server starts)."""
-    threading.Thread(target=_warm, name="warm-kb", daemon=True).start()
+    threading.Thread(target=warm, name="warm-kb", daemon=True).start()
 
 
-def _warm() -> None:
+def warm() -> None:
+    """Load what answering needs (synchronously)."""
     default_retriever()
     answer("Wie lange speichert ihr meine Daten?")
+    answer("Does this chat store what I write?")  # the assistant's own privacy statement
 
 
 def question_buttons(answer: Answer, lang: str = "en") -> list[dict[str, str]]:

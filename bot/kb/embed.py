@@ -87,7 +87,7 @@ def _layer_norm(x: Array, weight: Array, bias: Array, eps: float = 1e-12) -> Arr
 class MiniLM:
     """all-MiniLM-L6-v2 sentence encoder: embedding layer in numpy, encoder layers in ONNX Runtime."""
 
-    def __init__(self, folder: Path | None = None):
+    def __init__(self, folder: Path | None = None, quantized: bool = False):
         import onnxruntime
         from safetensors.numpy import load_file
 
@@ -102,7 +102,9 @@ class MiniLM:
         options.intra_op_num_threads = 1  # one question at a time; the processes' other work keeps the cores
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        graph = encoder_graph(weights, int(config["num_attention_heads"]), int(config["num_hidden_layers"]))
+        graph = encoder_graph(
+            weights, int(config["num_attention_heads"]), int(config["num_hidden_layers"]), quantized=quantized
+        )
         self.session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
 
     def embed_tokens(self, text: str) -> Array:
@@ -123,7 +125,7 @@ class MiniLM:
         return np.stack([self.encode_one(t) for t in texts]) if texts else np.zeros((0, 384), np.float32)
 
 
-@functools.lru_cache(maxsize=1)
-def default_encoder() -> MiniLM:
-    """The shipped encoder (loaded once per process)."""
-    return MiniLM()
+@functools.lru_cache(maxsize=2)
+def default_encoder(quantized: bool = False) -> MiniLM:
+    """The shipped encoder (loaded once per process); ``quantized``: its 8-bit variant (``bot.kb.minilm_onnx``)."""
+    return MiniLM(quantized=quantized)

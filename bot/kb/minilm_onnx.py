@@ -37,14 +37,19 @@ class _GraphBuilder:
         return name
 
     def op(self, op_type: str, *inputs: str, **attributes: Any) -> str:
+        return self.ops(op_type, 1, *inputs, **attributes)[0]
+
+    def ops(self, op_type: str, outputs: int, *inputs: str, **attributes: Any) -> list[str]:
+        """A node with several outputs; their names."""
         self._count += 1
-        out = f"{op_type}_{self._count}"
-        self.nodes.append(self.helper.make_node(op_type, list(inputs), [out], **attributes))
-        return out
+        names = [f"{op_type}_{self._count}_{k}" for k in range(outputs)]
+        self.nodes.append(self.helper.make_node(op_type, list(inputs), names, **attributes))
+        return names
 
 
-def encoder_graph(weights: dict[str, NDArray], heads: int, layers: int) -> bytes:
-    """The serialised ONNX model of the encoder layers and mean pooling."""
+def encoder_graph(weights: dict[str, NDArray], heads: int, layers: int, quantized: bool = False) -> bytes:
+    """The serialised ONNX model of the encoder layers and mean pooling; ``quantized``: the dense layers in
+    8-bit integers (weights per output column, activations per call), as ONNX Runtime's dynamic quantization."""
     from onnx import TensorProto
 
     g = _GraphBuilder()
@@ -58,8 +63,16 @@ def encoder_graph(weights: dict[str, NDArray], heads: int, layers: int) -> bytes
     inv_sqrt2 = g.const("inv_sqrt2", np.array(1 / math.sqrt(2), np.float32))
 
     def linear(x: str, name: str) -> str:
-        matrix = g.const(f"{name}.W", np.ascontiguousarray(weights[f"{name}.weight"].T))
-        return g.op("Add", g.op("MatMul", x, matrix), g.const(f"{name}.b", weights[f"{name}.bias"]))
+        matrix = np.ascontiguousarray(weights[f"{name}.weight"].T)
+        bias = g.const(f"{name}.b", weights[f"{name}.bias"])
+        if not quantized:
+            return g.op("Add", g.op("MatMul", x, g.const(f"{name}.W", matrix)), bias)
+        column_scale = np.maximum(np.abs(matrix).max(axis=0), 1e-12) / 127
+        integers = g.const(f"{name}.Wq", np.round(matrix / column_scale).astype(np.int8))
+        xq, x_scale, x_zero = g.ops("DynamicQuantizeLinear", 3, x)
+        product = g.op("Cast", g.op("MatMulInteger", xq, integers, x_zero), to=TensorProto.FLOAT)
+        scale = g.op("Mul", x_scale, g.const(f"{name}.scale", column_scale.astype(np.float32)))
+        return g.op("Add", g.op("Mul", product, scale), bias)
 
     def layer_norm(x: str, name: str) -> str:
         gamma = g.const(f"{name}.gamma", weights[f"{name}.weight"])

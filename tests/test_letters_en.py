@@ -6,7 +6,17 @@ from typing import Any
 
 import pytest
 
-from bot.rights.letters_en import asks, declared_rights, disclaims, is_english, performed, plainly_english
+from bot.rights.letters_en import (
+    acknowledges,
+    asks,
+    asks_what_is_held,
+    cited_rights,
+    declared_rights,
+    disclaims,
+    is_english,
+    performed,
+    plainly_english,
+)
 from bot.rights.triage import clauses, combine
 
 LETTER = (
@@ -283,3 +293,57 @@ def test_what_the_reader_did_before_is_split_off_and_asks_nothing() -> None:
     assert not asks(parts[0], text) and asks(parts[1], text)
     unsplit = "Since you are the controller, I would like my data."
     assert clauses(unsplit) == ["Since you are the controller, I would like my data"]
+
+
+def test_an_aside_in_parentheses_does_not_make_its_sentence_a_request() -> None:
+    text = "Please fix my birth date. A copy of my passport is enclosed (kindly shred it once you have checked)."
+    assert not asks("A copy of my passport is enclosed (kindly shred it once you have checked)", text)
+    assert asks("Please fix my birth date", text)
+
+
+def test_a_request_the_writer_says_is_not_made_does_not_ask() -> None:
+    text = "Send me my files as JSON. Just so you know, I'm not asking you to remove anything."
+    assert not asks("Just so you know, I'm not asking you to remove anything", text)
+    text = "Please list what you store on me; we don't want our profile deleted yet."
+    assert not asks("we don't want our profile deleted yet", text)
+    assert not disclaims("I unsubscribe from the newsletter. I'm not asking for a copy right now.")
+    assert disclaims("I'm not requesting anything, I only wonder how long you keep invoices.")
+
+
+def test_rights_stated_by_noun_subjunctive_or_coordinated_verb() -> None:
+    assert performed("As her lawyer I request the complete erasure of her records.") == ["erasure"]
+    assert performed("We demand that the old photos be deleted from the gallery.") == ["erasure"]
+    assert performed("I insist that my street name be corrected.") == ["rectification"]
+    assert performed("I revoke consent to tracking and object to all profiling.") == ["objection", "withdraw_consent"]
+    assert performed("I now withdraw this agreement.") == ["withdraw_consent"]
+    assert performed("If I request the erasure of my data, what happens?") == []
+
+
+def test_articles_cited_by_a_request_sentence_name_their_rights() -> None:
+    assert cited_rights("Pursuant to Art. 18(1)(a) GDPR I ask you to limit the use of my data.") == ["restriction"]
+    assert cited_rights("Under Articles 15 and 20 GDPR please send my records in a reusable format.") == [
+        "access",
+        "portability",
+    ]
+    assert cited_rights("If you ignore this, I will go to the regulator under Art. 77 GDPR.") == []
+    assert cited_rights("I know that Article 21 gives me a right to object.") == []
+    assert cited_rights("Does Art. 20 GDPR apply to invoices?") == []
+
+
+def test_asking_what_is_held_asks_for_access() -> None:
+    assert asks_what_is_held("hey, what info do you keep on me?")
+    assert asks_what_is_held("Could you let me know what records you hold about me?")
+    assert asks_what_is_held("Would you tell me what data you store about me?")
+    assert not asks_what_is_held("I wonder whether I could find out what data you hold about me?")
+
+
+def test_acknowledging_what_was_done_asks_nothing() -> None:
+    assert acknowledges("Thanks for sending the export. It opened fine.")
+    assert acknowledges("We received your letter about the correction. No further action is required.")
+    assert not acknowledges("I received your reply. Please now delete the rest of my data.")
+
+
+def test_general_questions_about_practice_fees_and_a_third_persons_question() -> None:
+    assert disclaims("Do you use profiling for pricing?")
+    assert disclaims("Are there any fees for a data export?")
+    assert disclaims("My colleague wants to know whether he can have his data removed. He will contact you.")

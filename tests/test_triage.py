@@ -346,3 +346,52 @@ def test_an_english_closing_threat_splits_off_and_is_no_complaint() -> None:
         [(parts[0], parse("request_erasure", 0.97)), (parts[1], parse("request_complaint", 0.95))],
     )
     assert t.rights == ["erasure"]
+
+
+def test_english_clauses_split_before_a_second_request_joined_by_and_or_but() -> None:
+    assert clauses("Send my files to my new host and after that I want the account wiped.") == [
+        "Send my files to my new host",
+        "I want the account wiped",
+    ]
+    assert clauses("Unsubscribe me and remove whatever else you keep.") == [
+        "Unsubscribe me",
+        "remove whatever else you keep",
+    ]
+    assert clauses("I cancel the newsletter and I'd like to see my stored data.") == [
+        "I cancel the newsletter",
+        "I'd like to see my stored data",
+    ]
+    assert clauses("Erase my chat logs, but keep my contract data locked.") == [
+        "Erase my chat logs",
+        "keep my contract data locked",
+    ]
+
+
+def test_a_request_to_notify_recipients_does_not_ask_again_for_the_correction_they_are_told_of() -> None:
+    text = (
+        "Dear team, last week you fixed my phone number, thank you for that. Under Article 19 GDPR, please tell me "
+        "to whom you had passed the wrong number so I can see whether they were told of the correction. Best, Kim"
+    )
+    parts = [
+        ("Dear team, last week you fixed my phone number, thank you for that", parse("request_rectification", 0.9)),
+        (
+            "Under Article 19 GDPR, please tell me to whom you had passed the wrong number so I can see whether they "
+            "were told of the correction",
+            parse("request_notification+request_rectification", 0.95),
+        ),
+        ("Best, Kim", parse("goodbye", 0.9)),
+    ]
+    assert combine(text, parse("request_notification+request_rectification", 0.9), parts).rights == ["notification"]
+    text = "Fix my phone number, and please tell everyone you shared the wrong one with."
+    parts = [
+        ("Fix my phone number", parse("request_rectification", 0.95)),
+        ("please tell everyone you shared the wrong one with", parse("request_notification", 0.95)),
+    ]
+    rights = combine(text, parse("request_notification+request_rectification", 0.9), parts).rights
+    assert sorted(rights) == ["notification", "rectification"]
+
+
+def test_an_article_cited_in_a_request_sentence_adds_its_right() -> None:
+    text = "Hello, for the reasons above I request under Art. 17 GDPR that you act without delay. Regards, Lee"
+    t = combine(text, parse("out_of_scope", 0.4), [(text, parse("out_of_scope", 0.4))])
+    assert t.rights == ["erasure"]

@@ -57,7 +57,8 @@ _KNOWLEDGE = r"^(?:i am aware|i'm aware|i understand|i know|i note|as you know|i
 # The writer says outright that the message asks for nothing.
 DISCLAIMER_RE = re.compile(
     r"\b(?:i am|i'm)\s+not\s+(?:making|exercising|submitting|filing|lodging|requesting|asking for)\b"
-    r"(?:\s+(?:a|any|my|this|that|an)\b)?(?:\s+\w+){0,3}?\s*(?:request|rights?|complaint)?",
+    r"(?:\s+(?:a|any|my|this|that|an)\b)?(?:\s+\w+){0,3}?\s*(?:request|rights?|complaint|anything|one)\b"
+    r"(?!\s+(?:now|away|here))",
     re.I,
 )
 REQUEST_MOOD_RE = re.compile(
@@ -117,6 +118,12 @@ GENERAL_RE = re.compile(
     # hearsay ("A colleague said that …") or a story of the past ("Two years ago my insurer …")
     r"|(?:a|my|some|one)\s+(?:\w+\s+)?(?:friend|colleague|neighbou?r|relative|lawyer|person|user|someone)s?\s+"
     r"(?:told|tells|said|says|claims?|claimed)\b|(?:someone|somebody|people|they)\s+(?:told|said|say|says)\b"
+    # a third person's question ("My friend wants to know whether …") or a question about the reader's practice
+    # or its terms ("Do you use profiling?", "Is there a fee for …?")
+    r"|(?:a|my|some|one)\s+(?:\w+\s+)?(?:friend|colleague|neighbou?r|relative|client|person|user|someone)s?\s+"
+    r"(?:wants?\s+to\s+know|wonders|wondered|is\s+wondering|asks|asked)\b"
+    r"|do\s+you\s+(?:do|use|perform|carry\s+out|engage\s+in|rely\s+on|practi[cs]e)\b"
+    r"|(?:is|are)\s+there\s+(?:a|any)\s+(?:fees?|charges?|costs?|deadlines?|time\s+limits?|forms?|templates?)\b"
     r"|(?:last\s+(?:year|month|week|summer|winter|spring|autumn)|(?:a\s+few|two|three|several|many)\s+"
     r"(?:years|months)\s+ago|years\s+ago|back\s+in)\b)",
     re.I,
@@ -161,6 +168,18 @@ def in_question(clause: str, text: str) -> bool:
     return _sentence(clause.strip(), text).endswith("?")
 
 
+# A parenthetical remark ("I attach my ID (please delete it after checking)") is an aside on the sentence around it:
+# it does not make that sentence a request.
+_PARENTHESIS_RE = re.compile(r"\s*\([^()]*\)")
+# A request the writer says is not made ("I am NOT asking you to delete …", "I don't want anything deleted").
+NOT_ASKED_RE = re.compile(
+    r"\b(?:i\s+am|i['’]m|we\s+are|we['’]re)\s+not\s+(?:asking|requesting|demanding)\b"
+    r"|\b(?:i|we)\s+(?:do\s+not|don['’]t|dont)\s+(?:want|need|wish)\s+(?:anything|it|them|(?:my|our|the)\s+\w+)"
+    r"\s+(?:\w+\s+)?(?:deleted|erased|removed|corrected|changed|restricted|exported|sent)\b",
+    re.I,
+)
+
+
 def asks(clause: str, text: str) -> bool:
     """Whether the sentence of ``text`` that holds ``clause`` is written as a request (module docstring).
 
@@ -170,6 +189,12 @@ def asks(clause: str, text: str) -> bool:
     sentence = _sentence(clause.strip(), text)
     if PAST_DEED_RE.search(clause.strip()) and plainly_english(text):
         return False  # "after you deleted my account": what was done, split off its sentence by triage.clauses
+    if plainly_english(text) and NOT_ASKED_RE.search(clause):
+        return False  # "I am not asking you to delete my account"
+    if plainly_english(text) and _PARENTHESIS_RE.search(sentence):
+        clause, sentence = _PARENTHESIS_RE.sub("", clause), _PARENTHESIS_RE.sub("", sentence)
+        if not clause.strip():
+            return False  # only the aside
     if IMPERATIVE_RE.search(clause.strip()) and not sentence.endswith("?") and plainly_english(text):
         return True  # "…, and tell me which data it was based on": the clause itself asks
     if sentence.endswith("?"):
@@ -221,9 +246,18 @@ def disclaims(text: str) -> bool:
 
 # A first-person act that exercises a right by saying it ("Under Art. 21 I object to …", "I hereby withdraw any
 # consent …", "I repeat my objection"), not after "if", "should", "when" … and not in a question.
+# A request for a right by its noun ("I request the immediate erasure of …") or in the mandative subjunctive
+# ("I ask that the recordings be erased") counts as well.
+_BY_NOUN = r"(?:request|demand|require|ask\s+for)\s+(?:the\s+|an?\s+)?(?:\w+\s+)?"
+_SUBJUNCTIVE = r"(?:ask|request|demand|insist|require)\s+that\s+[^.;!?]*?\bbe\s+(?:\w+\s+)?"
 _PERFORMED = {
-    "objection": r"object\s+to|(?:repeat|reiterate|maintain|renew)\s+(?:that|this|my|our)\s+objection",
-    "withdraw_consent": r"(?:withdraw|revoke)\s+(?:my|any|all|the)\s+(?:\w+\s+){0,2}?consents?",
+    "objection": r"object\s+to|(?:repeat|reiterate|maintain|renew)\s+(?:that|this|my|our)\s+objection"
+    r"|\S[^.;!?]*?\band\s+(?:also\s+)?object\s+to",  # "I withdraw my consent and object to …"
+    "withdraw_consent": r"(?:withdraw|revoke)\s+(?:(?:my|any|all|the|that|this)\s+)?(?:\w+\s+){0,2}?consents?"
+    r"|(?:withdraw|revoke)\s+(?:my|that|this)\s+agreement",
+    "erasure": rf"{_BY_NOUN}(?:erasure|deletion)\b|{_SUBJUNCTIVE}(?:erased|deleted|removed)\b",
+    "rectification": rf"{_BY_NOUN}(?:rectification|correction)\b|{_SUBJUNCTIVE}(?:corrected|rectified|updated)\b",
+    "restriction": rf"{_BY_NOUN}restriction\b|{_SUBJUNCTIVE}restricted\b",
 }
 _PERFORMED_RES = {
     right: re.compile(
@@ -239,3 +273,87 @@ def performed(text: str) -> list[str]:
     """Rights a statement of the message exercises by saying so (``_PERFORMED``)."""
     stated = [s for s in _SENTENCE_START_RE.split(text) if not s.strip().endswith("?")]
     return [r for r, r_re in _PERFORMED_RES.items() if any(r_re.search(s) for s in stated)]
+
+
+# The rights of the GDPR's articles a request sentence cites ("Under Art. 17 GDPR I request …", "as per Article 20").
+_ARTICLE_RIGHTS = {
+    "15": "access",
+    "16": "rectification",
+    "17": "erasure",
+    "18": "restriction",
+    "19": "notification",
+    "20": "portability",
+    "21": "objection",
+    "22": "automated_decision",
+    "77": "complaint",
+}
+_NUMBER = r"\d{1,2}\b(?:\s*\(\w{1,3}\))*"
+_ARTICLE_RE = re.compile(rf"\b(?:art|article)s?\.?\s*({_NUMBER}(?:\s*(?:,|and|&)\s*{_NUMBER})*)", re.I)
+_CONDITION_RE = re.compile(r"\b(?:if|unless|otherwise|should|failing|or\s+else|whether)\b", re.I)
+
+
+# A request in so many words (not "I consider this a breach of Art. 15"): please, a first-person wish, a polite
+# question or an imperative.
+_CITING_MOOD_RE = re.compile(
+    "|".join(f"(?:{p})" for p in (_PLEASE, _FIRST_PERSON, _POLITE_QUESTION, _IMPERATIVE)), re.I
+)
+
+
+def cited_rights(text: str) -> list[str]:
+    """Rights of the articles a statement written as a request cites, not in a question, a condition or a threat
+    ("otherwise I will complain under Art. 77"), nor in what the writer says they know."""
+    found: list[str] = []
+    for sentence in _SENTENCE_START_RE.split(re.sub(r"\b(art|article)\.\s+", r"\1 ", text, flags=re.I)):
+        s = sentence.strip()
+        if s.endswith("?") or _CONDITION_RE.search(s) or KNOWLEDGE_RE.search(s) or NOT_ASKED_RE.search(s):
+            continue
+        if not _CITING_MOOD_RE.search(_PARENTHESIS_RE.sub("", s)):
+            continue
+        numbers = [n for cited in _ARTICLE_RE.findall(s) for n in re.findall(r"(?<![(\d])\d{1,2}\b", cited)]
+        for number in numbers:
+            right = _ARTICLE_RIGHTS.get(number)
+            if right and right not in found:
+                found.append(right)
+    return found
+
+
+# A question for what the reader holds about the writer ("What data do you have about me?", "what do u have on
+# me", "could you tell me what info you hold on me"): it asks for access, as a direct question or a request.
+_WHAT_YOU_HOLD = (
+    r"\bwhat\s+(?:(?:personal\s+)?(?:data|info(?:rmation)?|details|records?)\s+)?(?:do\s+|does\s+)?"
+    r"(?:you|u|your\s+\w+)\s+(?:have|hold|store|keep|process|know)\s+(?:about|on|of)\s+me\b"
+)
+_WHAT_YOU_HOLD_RE = re.compile(_WHAT_YOU_HOLD, re.I)
+_DIRECT_WHAT_RE = re.compile(r"^(?:(?:hi|hello|hey)\b[^,]*,\s*)?" + _WHAT_YOU_HOLD, re.I)
+
+
+def asks_what_is_held(text: str) -> bool:
+    """Whether a sentence of the message asks what data the reader holds about the writer (``_WHAT_YOU_HOLD``)."""
+    for sentence in _SENTENCE_START_RE.split(text.strip()):
+        s = sentence.strip()
+        if not _WHAT_YOU_HOLD_RE.search(s) or _CONDITION_RE.search(s) or KNOWLEDGE_RE.search(s):
+            continue
+        if _DIRECT_WHAT_RE.search(s) or (not s.endswith("?") and REQUEST_MOOD_RE.search(s)):
+            return True
+        if s.endswith("?") and POLITE_QUESTION_RE.search(s):
+            return True
+    return False
+
+
+# A message that opens by thanking for or reporting what was done or received ("Thank you for confirming the
+# deletion", "I received the copy you sent") and asks for nothing after it.
+_ACKNOWLEDGES_RE = re.compile(
+    r"\bthank(?:s|\s+you)\s+(?:\w+\s+)?for\s+\w+ing\b|\b(?:i|we)\s+(?:have\s+|'ve\s+)?(?:received|got)\b"
+    r"|\bno\s+(?:further\s+)?action\b",
+    re.I,
+)
+
+
+def acknowledges(text: str) -> bool:
+    """Whether a message only acknowledges what the reader did (``_ACKNOWLEDGES_RE``), with no sentence that asks."""
+    sentences = [s.strip() for s in _SENTENCE_START_RE.split(text.strip()) if s.strip()]
+    if not sentences or not _ACKNOWLEDGES_RE.search(sentences[0]) or any(s.endswith("?") for s in sentences):
+        return False  # "Thanks for fixing it. Who else has my data?" asks
+    return not any(
+        POLITE_QUESTION_RE.search(s) or (not s.endswith("?") and REQUEST_MOOD_RE.search(s)) for s in sentences
+    )

@@ -72,11 +72,19 @@ _EN_LIST_VERBS = (
     r"send|give|provide|delete|erase|remove|correct|fix|stop|cease|restrict|tell|inform|notify|let|confirm|export"
     r"|transfer|close|wipe|unsubscribe|cancel|don't|dont|do\s+not|never"
 )
+_EN_AND_VERBS = (
+    r"delete|erase|remove|correct|fix|update|stop|restrict|send|give|tell|close|export|transfer|wipe|show|inform"
+    r"|notify|rectify|amend|provide|don't|do\s+not"
+)
 EN_SPLIT_RE = re.compile(
     r"(?:^|\s+)(?:[-•*–]|\(?\d{1,2}[.)]|\(?[a-h]\))\s+(?=[a-z])|\s+\+\s+|\s*&\s+(?=(?:a|an|my|the)\b)"
     rf"|\s*,\s+(?=(?:please\s+)?(?:{_EN_LIST_VERBS})\b)"
     r"|\s*,?\s+(?=(?:otherwise|or\s+else|failing\s+(?:that|which|this)|if\s+not)\b)"
-    r"|\s+(?=or\s+(?:i|we)(?:['’]ll|\s+will|\s+shall)\b)",
+    r"|\s+(?=or\s+(?:i|we)(?:['’]ll|\s+will|\s+shall)\b)"
+    # a second request joined by "and" or "but": "… and after that I want it erased", "… and I'd like a copy",
+    # "stop X and delete Y", "delete X, but keep Y restricted"
+    r"|\s*,?\s+and\s+after\s+(?:that|this)\s+|\s+and\s+(?=(?:i|we)(?:['’]d|\s+would|\s+also|\s+want)\b)"
+    rf"|\s+and\s+(?=(?:please\s+)?(?:{_EN_AND_VERBS})\s)|\s*,?\s+but\s+(?=(?:please\s+)?(?:keep|{_EN_AND_VERBS})\s)",
     re.I,
 )
 # In a short message (not a letter), a comma before the next thing asked for: "my data, a portable export of it".
@@ -245,6 +253,29 @@ def _named_lean(clause: str, parse: dict[str, Any]) -> list[str]:
     return [r for r in rights_from_intent(intent) if letters_de.names(clause, r)]
 
 
+NOTIFICATION = "notification"
+# What a request to notify recipients (Art. 19) is about: the recipients, and the correction or erasure they are told.
+_RECIPIENTS_RE = re.compile(
+    r"\b(?:recipients?|shared|passed|disclosed|forwarded|partners?|third\s+parties|anyone|anybody|everyone|everybody"
+    r"|(?:let|tell|inform|notify)\s+them|art(?:icle)?\.?\s*19)\b",
+    re.I,
+)
+_YOU_DID_RE = re.compile(r"\byou\s+(?:have\s+|['’]ve\s+|had\s+|already\s+|recently\s+)*\w+ed\b", re.I)
+_NOTIFIED_ABOUT = ("access", "rectification", "erasure", "restriction")
+
+
+def _drop_notified(rights: list[str], stated: list[str], asks: list[tuple[str, list[str]]]) -> list[str]:
+    """An English message that asks to notify recipients names the correction or erasure they are told of and asks
+    who they are ("tell me which recipients received my old address"): such a right counts only if the message
+    states it (``letters_en.performed``, an article cited) or a clause asks for it that is about neither the
+    recipients nor what the reader did ("you corrected my address")."""
+    keep = set(stated)
+    for clause, leans in asks:
+        if not _RECIPIENTS_RE.search(clause) and not _YOU_DID_RE.search(clause):
+            keep.update(leans)
+    return [r for r in rights if r not in _NOTIFIED_ABOUT or r in keep]
+
+
 def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[str, Any]]]) -> Triage:
     """Decide the rights from the whole message's parse and its clauses' parses."""
     intent, confidence = _top_intent(whole)
@@ -259,6 +290,7 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
     supported: set[str] = set()
     background: set[str] = set()
     declared: list[str] = []
+    english_asks: list[tuple[str, list[str]]] = []  # an English clause that asks, and the rights it leans to
     for clause, parse in parts:
         c_intent, c_conf = _top_intent(parse)
         clause_info.append({"text": clause, "intent": c_intent, "confidence": round(c_conf, 3)})
@@ -268,6 +300,7 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
                     background.update(requested_rights(parse, WHOLE_THRESHOLD))
                 continue  # an explanation, a list item, a general question: asks for nothing
             supported.update(requested_rights(parse, SUPPORT_THRESHOLD))
+            english_asks.append((clause, requested_rights(parse, SUPPORT_THRESHOLD)))
         elif asks_question:
             if not letters_de.polite_request(clause, text):
                 continue  # a question about rights requests nothing, unless it asks politely ("könnt ihr …?")
@@ -291,9 +324,13 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
         declared = letters_en.declared_rights(text)
         rights.extend(r for r in declared if r not in rights)
     if english and letters_en.plainly_english(text):  # "I hereby object to …" when DIET is unsure of the wording
-        rights.extend(r for r in letters_en.performed(text) if r not in rights)
-    if english and letters_en.disclaims(text):
-        rights, declared = [], []  # "I am not making a request myself"
+        cited = letters_en.cited_rights(text)  # "Under Art. 17 GDPR I request …"
+        stated = letters_en.performed(text) + cited + (["access"] if letters_en.asks_what_is_held(text) else [])
+        rights.extend(r for r in stated if r not in rights)
+        if NOTIFICATION in rights and parts:
+            rights = _drop_notified(rights, stated, english_asks)
+    if english and (letters_en.disclaims(text) or letters_en.acknowledges(text)):
+        rights, declared = [], []  # "I am not making a request myself", "Thank you for confirming the deletion."
     question_about = rights_named(text) if intent == QUESTION_INTENT else []
     if asks_nothing(text) or (not english and letters_de.asks_nothing(text)):
         question_about, rights = question_about or rights_named(text), list(performed)  # performed all the same

@@ -240,7 +240,11 @@ def test_a_right_the_writer_declines_is_background() -> None:
 
 
 def test_recipients_asked_about_are_access_and_recipients_told_are_notification() -> None:
-    assert letters_de.notification_asked("Bitte nennen Sie mir, an welche Empfänger meine Adresse ging.") is False
+    assert (
+        letters_de.notification_asked("Guten Tag. Bitte nennen Sie mir, an welche Empfänger meine Adresse ging.")
+        is False
+    )
+    assert letters_de.notification_asked("Hallo. Bitte nennen Sie mir, wem Sie die Löschung mitgeteilt haben.") is None
     assert letters_de.notification_asked("Löschen Sie das Foto. Informieren Sie bitte alle Empfänger davon.") is True
     assert letters_de.notification_asked("Bitte sperren und sämtlichen Empfängern die Sperrung mitteilen.") is True
     assert letters_de.notification_asked("Sagt denen bitte, dass meine Nummer berichtigt wurde.") is True

@@ -43,6 +43,8 @@ EVAL_SETS = (
     EvalSet("en_dev", EVAL_DIR / "nlu_en_dev.yml", None, dev=True),  # English, by others, for tuning
     EvalSet("de_dev2", EVAL_DIR / "nlu_de_dev2.yml", None, dev=True),  # German letters/multi/negatives, blind writer
     EvalSet("en_dev2", EVAL_DIR / "nlu_en_dev2.yml", None, dev=True),  # English letters/multi/negatives, blind writer
+    EvalSet("de_dev3", EVAL_DIR / "nlu_de_dev3.yml", None, dev=True),  # German, second blind writer (session 9)
+    EvalSet("en_dev3", EVAL_DIR / "nlu_en_dev3.yml", None, dev=True),  # English, second blind writer (session 9)
 )
 
 

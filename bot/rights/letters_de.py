@@ -265,15 +265,22 @@ NOTIFY_RE = re.compile(
     rf"|\b(?:sagt|sagen\s+sie|teilt|teilen\s+sie|informiert|informieren\s+sie)\s+(?:denen|diesen|ihnen|allen)\b[^.;!?]*\b{_CHANGE}",
     re.I,
 )
+# Recipients asked about in a letter about a change ("welchen Empfängern Sie die Löschung mitgeteilt haben") are
+# notification (Art. 19 Satz 2).
+_CHANGED_RE = re.compile(
+    r"berichtig|korrigier|korrektur|lösch|einschränk|sperr|informiert|mitgeteilt|unterrichtet", re.I
+)
 _NEGATED_RE = re.compile(r"\bnicht\b|\bkein\w*", re.I)
 
 
 def notification_asked(text: str) -> bool | None:
-    """Whether a German message asks that recipients be told of a change (True), only asks who they are (False),
-    or neither (None)."""
+    """Whether a German message asks that recipients be told of a change (True), is a letter that only asks who
+    they are, with no change in sight (False), or neither (None)."""
     if any(NOTIFY_RE.search(s) and not _NEGATED_RE.search(s) and asks(s, text) for s in sentences(text)):
         return True
-    return False if RECIPIENTS_ASKED_RE.search(text) else None
+    if len(sentences(text)) > 1 and RECIPIENTS_ASKED_RE.search(text) and not _CHANGED_RE.search(text):
+        return False
+    return None
 
 
 # "Bis dahin dürfen Sie diese Angabe nicht verwenden", "nutzt meine Daten nicht mehr, bis …": restriction in the

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from bot.rights import letters_de
 from bot.rights.letters_de import (
     asks,
     asks_nothing,
@@ -229,3 +230,47 @@ def test_a_right_asked_outside_its_background_stays() -> None:
     text = "Sie haben meine Daten noch nicht gelöscht. Löschen Sie sie jetzt."
     assert background_only(text) == []
     assert combine(text, parse("request_erasure", 0.9), []).rights == ["erasure"]
+
+
+def test_a_right_the_writer_declines_is_background() -> None:
+    text = "Guten Tag. Eine Löschung brauche ich nicht. Bitte korrigieren Sie meinen Nachnamen."
+    assert letters_de.background_only(text) == ["erasure"]
+    text = "Ich könnte auch eine Auskunft verlangen, darum geht es mir aber nicht. Bitte sperren Sie mein Konto."
+    assert "access" in letters_de.background_only(text)
+
+
+def test_recipients_asked_about_are_access_and_recipients_told_are_notification() -> None:
+    assert (
+        letters_de.notification_asked("Guten Tag. Bitte nennen Sie mir, an welche Empfänger meine Adresse ging.")
+        is False
+    )
+    assert letters_de.notification_asked("Hallo. Bitte nennen Sie mir, wem Sie die Löschung mitgeteilt haben.") is None
+    assert letters_de.notification_asked("Löschen Sie das Foto. Informieren Sie bitte alle Empfänger davon.") is True
+    assert letters_de.notification_asked("Bitte sperren und sämtlichen Empfängern die Sperrung mitteilen.") is True
+    assert letters_de.notification_asked("Sagt denen bitte, dass meine Nummer berichtigt wurde.") is True
+    assert letters_de.notification_asked("Bitte löschen Sie mein Konto.") is None
+
+
+def test_declared_interim_restriction_and_wish_to_know_what_is_stored() -> None:
+    assert letters_de.declared("Korrigiert die Adresse und verwendet sie nicht, bis das erledigt ist.") == [
+        "restriction"
+    ]
+    assert letters_de.declared("Mein Geburtsdatum stimmt nicht. Bis dahin dürft ihr es nicht nutzen.") == [
+        "restriction"
+    ]
+    assert letters_de.declared("Hallo. Ich möchte außerdem erfahren, was ihr über mich gespeichert habt.") == ["access"]
+    assert letters_de.declared("Hallo. Ich möchte wissen, ob ihr etwas gespeichert habt, wenn ich mich anmelde.") == []
+
+
+def test_a_decided_complaint_is_performed_despite_a_reason_or_a_closing_question() -> None:
+    assert letters_de.performed("Ich will euch bei der Datenschutzbehörde melden, weil nichts passiert ist.") == [
+        "complaint"
+    ]
+    assert letters_de.performed("Ich habe mich entschlossen, mich zu beschweren. Danke.") == ["complaint"]
+    assert letters_de.performed("Ich möchte mich beschweren – an wen wende ich mich?") == ["complaint"]
+    assert letters_de.performed("Ich will mich nicht bei der Aufsichtsbehörde melden.") == []
+
+
+def test_thanks_and_thinking_it_over_ask_nothing() -> None:
+    assert letters_de.asks_nothing("Danke für die Infos zur Löschung. Ich überlege es mir noch.")
+    assert letters_de.asks_nothing("Meine Daten sind weg, ich wollte mich nur bedanken.")

@@ -78,7 +78,8 @@ POLITE_QUESTION_RE = re.compile(_POLITE_QUESTION, re.I)
 # "Wenn ich meine Daten löschen lasse, kann ich dann …?": a question about what follows from a request, no request.
 # "Ich brauche nichts weiter von euch", "Dieses Schreiben dient lediglich Ihrer Information": nothing is asked.
 NOTHING_WANTED_RE = re.compile(
-    r"\bbrauche\s+(?:ich\s+)?nichts\s+(?:weiter|mehr)\b|\bdient\s+(?:lediglich|nur|ausschließlich)\s+(?:ihrer|zur)\s+information\b",
+    r"\büberlege\s+(?:es\s+)?mir\s+(?:das\s+)?noch\b|\bwollte\s+mich\s+(?:nur|bloß|einfach)\s+bedanken\b"
+    r"|\bbrauche\s+(?:ich\s+)?nichts\s+(?:weiter|mehr)\b|\bdient\s+(?:lediglich|nur|ausschließlich)\s+(?:ihrer|zur)\s+information\b",
     re.I,
 )
 # An opinion ("Meiner Meinung nach ist …", "Ich finde …"), a receipt ("die Kopie ist angekommen") or a report of
@@ -197,16 +198,24 @@ _PERFORMED = {
     r"|\b(?:nehme|ziehe)\b[^;!?]*\b(?:einwilligung|zustimmung)\w*\b[^;!?]*\bzurück\b",
     "complaint": r"\bbeschwere\s+mich\b|\blege\b[^;!?]*\bbeschwerde\b[^;!?]*\bein\b"
     r"|\b(?:möchte|will)\s+mich\b[^;!?]*\bbeschweren\b"
+    r"|\b(?:entschieden|entschlossen)\b[^;!?]*\bbeschweren\b"
+    r"|\b(?:will|möchte)\b[^;!?]*\b(?:aufsichtsbehörde|datenschutzbehörde|landesdatenschutzbeauftragt\w*)\b[^;!?]*"
+    r"\b(?:melden|anzeigen|einschalten)\b"
     r"|\b(?:heute|soeben|gerade|eben)\b[^;!?]*\bbeschwerde\b[^;!?]*\b(?:eingelegt|eingereicht|erhoben)\b",
 }
 PERFORMED_RES = {right: re.compile(pattern, re.I) for right, pattern in _PERFORMED.items()}
+# A reason given ("…, weil ihr nicht geantwortet habt") does not hedge the sentence; a dash ends a request
+# before its question ("Ich möchte mich beschweren – wie mache ich das?").
+_REASON_RE = re.compile(r",?\s*\b(?:weil|denn)\b[^;!?]*", re.I)
+_DASH_RE = re.compile(r"\s+[–—-]\s+")
 _HEDGED_RE = re.compile(r"\b(?:nicht|wenn|falls|ob|sollte|sollten|könnte|würde|theoretisch|überlege)\b", re.I)
 
 
 def performed(text: str) -> list[str]:
     """The rights a German message exercises by a first-person verb in a plain statement."""
     found: list[str] = []
-    for sentence in sentences(text):
+    pieces = [p.strip() for s in sentences(text) for p in _DASH_RE.split(s)]
+    for sentence in (_REASON_RE.sub("", p) for p in pieces):
         if sentence.endswith("?") or _HEDGED_RE.search(sentence):
             continue
         found.extend(r for r, pattern in PERFORMED_RES.items() if pattern.search(sentence) and r not in found)
@@ -225,6 +234,10 @@ _BACKGROUND = (
     r"\bdass\b[^.;!?]*\b(?:lösch|entfern|berichtig|korrigier|gelösch|entfernt)\w*\s+(?:wurde|wurden|worden|ist|sind)\b",
     r"\blöschen\s+sie\b[^.,;!?]*\bnicht\b|\bnicht,?\s+(?:dass\s+\w+\s+)?(?:ge)?lösch\w*|\bkeine\s+löschung\b",
     r"\b(?:anstelle|anstatt|statt)\s+(?:der|des|einer|eines)\s+\w+",
+    r"\b(?:ein|eine|einen|die|den)\s+[^.;!?,]*?\b(?:brauche|benötige|verlange|möchte|will|wünsche|beantrage)\s+ich\b"
+    r"[^.;!?,]*?\bnicht\b",
+    r"[^.;!?]*\b(?:verlangen|beantragen|fordern)\b[^.;!?]*\bdarum\s+geht\s+es\b[^.;!?]*\bnicht\b",
+    r"\bkeine[nr]?\s+\w*(?:auskunft|löschung|berichtigung|einschränkung|kopie|export)\w*",
 )
 BACKGROUND_RE = re.compile("|".join(f"(?:{p})" for p in _BACKGROUND), re.I)
 
@@ -233,3 +246,71 @@ def background_only(text: str) -> list[str]:
     """The rights a German message names only where it does not ask for them (see ``_BACKGROUND``)."""
     rest = BACKGROUND_RE.sub(" ", text)
     return [r for r in rights_named_de(text) if r not in rights_named_de(rest)]
+
+
+# Recipients asked about ("an welche Empfänger …", "an wen Sie … weitergegeben haben") are part of access; the
+# recipients are to be told of a correction, erasure or restriction only where the letter says so
+# ("Informieren Sie alle Empfänger", "allen Empfängern mitteilen", "sagt denen, dass …").
+RECIPIENTS_ASKED_RE = re.compile(
+    r"\b(?:an\s+welche|welche[nr]?|an\s+wen|wem|wer)\b[^.;!?]{0,40}\b(?:empfänger|weitergegeben|übermittelt|weitergeleitet)",
+    re.I,
+)
+_TELL = r"(?:informier|unterricht|benachrichtig|mitteil|mitzuteil|in\s+kenntnis)\w*"
+_CHANGE = (
+    r"(?:korrigiert|berichtigt|gelöscht|eingeschränkt|gesperrt|korrektur|berichtigung|löschung|einschränkung|sperrung)"
+)
+NOTIFY_RE = re.compile(
+    rf"\b{_TELL}\s+(?:sie\s+|ihr\s+)?(?:bitte\s+)?(?:alle|die|sämtliche|jeden|jede)\s+(?:\w+\s+)?empfänger"
+    rf"|\b(?:allen|sämtlichen|den|jedem)\s+(?:\w+\s+)?empfängern\b[^.;!?]*\b{_TELL}"
+    rf"|\b(?:sagt|sagen\s+sie|teilt|teilen\s+sie|informiert|informieren\s+sie)\s+(?:denen|diesen|ihnen|allen)\b[^.;!?]*\b{_CHANGE}",
+    re.I,
+)
+# Recipients asked about in a letter about a change ("welchen Empfängern Sie die Löschung mitgeteilt haben") are
+# notification (Art. 19 Satz 2).
+_CHANGED_RE = re.compile(
+    r"berichtig|korrigier|korrektur|lösch|einschränk|sperr|informiert|mitgeteilt|unterrichtet", re.I
+)
+_NEGATED_RE = re.compile(r"\bnicht\b|\bkein\w*", re.I)
+
+
+def notification_asked(text: str) -> bool | None:
+    """Whether a German message asks that recipients be told of a change (True), is a letter that only asks who
+    they are, with no change in sight (False), or neither (None)."""
+    if any(NOTIFY_RE.search(s) and not _NEGATED_RE.search(s) and asks(s, text) for s in sentences(text)):
+        return True
+    if len(sentences(text)) > 1 and RECIPIENTS_ASKED_RE.search(text) and not _CHANGED_RE.search(text):
+        return False
+    return None
+
+
+# "Bis dahin dürfen Sie diese Angabe nicht verwenden", "nutzt meine Daten nicht mehr, bis …": restriction in the
+# meantime.
+_USE = r"(?:verwende|verwenden|verwendet|nutzen|nutzt|verarbeiten|verarbeitet|benutzen|benutzt|weitergeben)"
+INTERIM_RE = re.compile(
+    rf"\b(?:bis\s+dahin|bis\s+zu[rm]|solange)\b[^.;!?]*\bnicht\b[^.;!?]*\b{_USE}\b"
+    rf"|\b{_USE}\b[^.;!?]*\bnicht\b[^.;!?]*\b(?:bis|solange)\b",
+    re.I,
+)
+# "Außerdem möchte ich wissen, welche Daten gespeichert sind", "gebt mir eine Übersicht, was gespeichert ist".
+WHAT_STORED_RE = re.compile(
+    r"\b(?:wissen|erfahren|übersicht|auflistung|aufstellung)\b[^.;!?]*\b(?:welche|was)\b[^.;!?]*"
+    r"\b(?:gespeichert|speichert|speichern|verarbeitet|verarbeiten)\b",
+    re.I,
+)
+_QUALIFIED_RE = re.compile(r"\b(?:nicht|wenn|falls|ob|theoretisch)\b", re.I)
+
+
+def declared(text: str) -> list[str]:
+    """Rights a German message asks for in wording DIET may miss: restriction in the meantime, a wish to know
+    what is stored, recipients to be told of a change."""
+    found: list[str] = []
+    for sentence in sentences(text):
+        if sentence.endswith("?") and not POLITE_QUESTION_RE.search(sentence):
+            continue
+        if INTERIM_RE.search(sentence) and "restriction" not in found:
+            found.append("restriction")
+        if WHAT_STORED_RE.search(sentence) and not _QUALIFIED_RE.search(sentence) and asks(sentence, text):
+            found.append("access") if "access" not in found else None
+    if notification_asked(text):
+        found.append("notification")
+    return found

@@ -204,6 +204,7 @@ RESERVATION_RE = re.compile(
     r"\bbehalte\s+(?:ich\s+)?mir\b[^.;!?]*\bvor\b|\bvorbehalten\b|\breserve (?:the|my) right", re.I
 )
 COMPLAINT = "complaint"
+NOTIFICATION = "notification"
 # A message that says it asks nothing: "nur mal allgemein gefragt", "ich will noch nichts beantragen", "just curious",
 # or asks for some day ("Falls ich irgendwann eine Kopie will, …").
 DISCLAIMER_RE = re.compile(
@@ -313,9 +314,15 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
             asked_in.setdefault(right, clause)
             if right not in rights:
                 rights.append(right)
-    performed = [] if english or asks_question else letters_de.performed(text)
+    # A declaration in a German letter performs its right even when DIET reads the letter as a question.
+    letter = len(letters_de.sentences(text)) > 1
+    performed = [] if english or (asks_question and not letter) else letters_de.performed(text)
     if not english:  # "nachdem Sie gelöscht haben", "löschen Sie diese Daten nicht": named, not asked
         rights = [r for r in rights if r not in letters_de.background_only(text)]
+        if letters_de.notification_asked(text) is False:  # "an welche Empfänger …": who they are, not telling them
+            rights = [r for r in rights if r != NOTIFICATION]
+        if not asks_question:  # "bis dahin nicht verwenden", "möchte wissen, welche Daten gespeichert sind"
+            rights.extend(r for r in letters_de.declared(text) if r not in rights)
     rights.extend(r for r in performed if r not in rights)  # "Ich widerspreche …", "hiermit widerrufe ich …"
     if english and parts and len(text.split()) > SHORT_MESSAGE_WORDS and letters_en.plainly_english(text):
         # A right of the whole letter that a statement of its background carries ("You recently corrected my

@@ -54,7 +54,7 @@ def test_training_output_becomes_a_few_lines_per_model() -> None:
         "  epoch 10/20 (11s)",
         "  epoch 15/20 (16s)",
         "  epoch 20/20 (21s)",
-        "training the intents and entities (DIET) …",
+        "training the intents (DIET) …",
         "  epoch 10/40 (12s)",
         "  epoch 20/40 (22s)",
         "  epoch 30/40 (32s)",
@@ -78,7 +78,7 @@ def test_progress_arrives_while_the_command_runs_and_all_output_goes_to_the_log(
         [sys.executable, "-c", script], tmp_path / "train.log", lambda s: said.append((time.monotonic() - started, s))
     )
     texts = [s for _, s in said]
-    assert texts[0] == "training the intents and entities (DIET) …"
+    assert texts[0] == "training the intents (DIET) …"
     assert [re.sub(r"\(\d+s\)", "(Ns)", s) for s in texts[1:]] == [f"  epoch {i}/4 (Ns)" for i in range(1, 5)]
     first_epoch_at = next(t for t, s in said if s.startswith("  epoch 1/4"))
     assert first_epoch_at < 1.0  # said while the command was still running (it takes 1.5 s)

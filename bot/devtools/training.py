@@ -87,7 +87,7 @@ def train(
 
 COMPONENT_RE = re.compile(r"Starting to train component '(\w+)'")
 EPOCHS_RE = re.compile(r"^Epochs:\s+\d+%\|[^|]*\|\s*(\d+)/(\d+)")
-WHAT = {"TEDPolicy": "dialogue policy (TED)", "DIETClassifier": "intents and entities (DIET)"}
+WHAT = {"TEDPolicy": "dialogue policy (TED)", "DIETClassifier": "intents (DIET)"}
 
 
 class TrainingProgress:

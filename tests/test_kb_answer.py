@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.dialogue.questions import question_buttons
-from bot.kb.answer import answer_question, citation, confident_enough
+from bot.kb.answer import _PARTS, answer_question, citation, confident_enough
 from bot.kb.model import KnowledgeBase
 from bot.kb.retrieve import Ranking, Retriever, default_retriever
 from bot.text import TypoFixer, analyse, lemmas
@@ -161,6 +161,23 @@ def test_a_question_in_two_parts_quotes_and_cites_a_section_for_each() -> None:
     assert [s.id for s in found.cited] == ["7", "6"] and found.section is not None and found.section.id == "7"
     assert "section 7 'Comments'" in found.text and "section 6 'Email and contact-form'" in found.text
     assert not found.abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("who gets my data, where is it stored?", ["who gets my data", "where is it stored?"]),
+        ("was speichert ihr und wie lange?", ["was speichert ihr", "wie lange?"]),
+        ("do you keep the files, which I uploaded last year?", ["do you keep the files, which I uploaded last year?"]),
+        (
+            "Wozu dienen die Angaben, die ich im Formular mache?",
+            ["Wozu dienen die Angaben, die ich im Formular mache?"],
+        ),
+        ("Ich möchte wissen, ob ihr meine IP speichert", ["Ich möchte wissen, ob ihr meine IP speichert"]),
+    ],
+)
+def test_a_relative_or_subordinate_clause_is_not_another_question(question: str, parts: list[str]) -> None:
+    assert _PARTS.split(question) == parts
 
 
 def test_a_question_in_one_part_cites_only_its_section() -> None:

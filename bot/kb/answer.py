@@ -35,7 +35,14 @@ RELATIVE_CUTOFF = 0.6
 CONTACT_ROLES = {"controller", "dpo"}
 # "… comments or the contact form?", "who is responsible and is it secure?": a question in parts, each part
 # answered by its own section.
-_PARTS = re.compile(r"\s*(?:[,;]\s*(?:and|or|und|oder)?|\band\b|\bor\b|\bund\b|\boder\b)\s+", re.I)
+# A comma before a relative pronoun or a subordinating conjunction opens a clause of the same question, not
+# another question ("die Angaben, die ich … sende", "my data, which …", "… erfasst, wenn …").
+_SAME_QUESTION = (
+    r"(?!(?:der|die|das|dem|den|deren|dessen|welche[rsmn]?|dass|wenn|weil|ob|which|that|if|because|whom|whose)\b)"
+)
+_PARTS = re.compile(
+    rf"\s*(?:[,;]\s*(?:and|or|und|oder)?\s+{_SAME_QUESTION}|(?:\band\b|\bor\b|\bund\b|\boder\b)\s+)", re.I
+)
 MIN_PART_WORDS = 2
 
 

@@ -14,6 +14,7 @@ from bot.rights.letters_en import (
     declared_rights,
     disclaims,
     is_english,
+    keeps_not_erases,
     performed,
     plainly_english,
 )
@@ -347,3 +348,29 @@ def test_general_questions_about_practice_fees_and_a_third_persons_question() ->
     assert disclaims("Do you use profiling for pricing?")
     assert disclaims("Are there any fees for a data export?")
     assert disclaims("My colleague wants to know whether he can have his data removed. He will contact you.")
+
+
+def test_a_third_persons_wish_in_a_general_question_is_no_request_of_the_writer() -> None:
+    assert disclaims("My colleague wondered whether she can ask you to correct her surname. She will write herself.")
+    assert not disclaims("My colleague wondered about her data. I want my own data deleted, though.")
+
+
+def test_a_question_about_an_act_in_general_terms_asks_nothing() -> None:
+    assert disclaims("Is objecting to profiling possible for existing customers?")
+    assert not disclaims("Is anything about me stored on your servers?")
+
+
+def test_a_request_not_to_delete_is_no_erasure() -> None:
+    assert keeps_not_erases("Please do not wipe my old invoices; I need them for my tax return.")
+    assert keeps_not_erases("I understand you plan to delete old projects. I ask that you do not remove mine.")
+    assert not keeps_not_erases("Don't delete my invoices, but please erase my chat logs.")
+    assert not keeps_not_erases("Please delete my profile.")
+
+
+def test_a_first_person_perfect_makes_a_request() -> None:
+    assert asks("I've thought again and withdraw my permission", "I've thought again and withdraw my permission.")
+
+
+def test_a_passive_past_deed_asks_nothing() -> None:
+    text = "Since my phone number was changed last week, could you tell the partners you gave it to?"
+    assert not asks("Since my phone number was changed last week", text)

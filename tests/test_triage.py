@@ -395,3 +395,22 @@ def test_an_article_cited_in_a_request_sentence_adds_its_right() -> None:
     text = "Hello, for the reasons above I request under Art. 17 GDPR that you act without delay. Regards, Lee"
     t = combine(text, parse("out_of_scope", 0.4), [(text, parse("out_of_scope", 0.4))])
     assert t.rights == ["erasure"]
+
+
+def test_a_short_english_message_splits_at_and_before_a_long_noun_phrase() -> None:
+    assert clauses("I want my photos sent to my new app and my profile removed along with every comment.") == [
+        "I want my photos sent to my new app",
+        "my profile removed along with every comment",
+    ]
+    assert clauses("Please delete my name and my address.") == ["Please delete my name and my address"]
+
+
+def test_an_english_clause_asking_to_tell_others_gives_notification_below_the_clause_threshold() -> None:
+    text = "I want my old posts removed, and please let the other forums that copied them know."
+    parts = clauses(text)
+    t = combine(
+        text,
+        parse("request_erasure", 0.9),
+        [(parts[0], parse("request_erasure", 0.95)), (parts[1], parse("request_notification", 0.6))],
+    )
+    assert t.rights == ["erasure", "notification"]

@@ -29,7 +29,7 @@ _SENTENCE_START_RE = re.compile(r"(?<=[.!?;])\s+")
 _PLEASE = r"\b(?:please|pls|plz|kindly)\b"
 # A first-person wish or declaration that makes the clause a request ("I would also like", "I hereby object").
 _FIRST_PERSON = (
-    r"\b(?:i|we|he|she|they)(?:['’](?:d|m))?(?:\s+[\w'’]+){0,3}?\s+"
+    r"\b(?:i|we|he|she|they)(?:['’](?:d|m|ve))?(?:\s+[\w'’]+){0,3}?\s+"
     r"(?:requests?|requesting|asks?|asking|demands?|demanding|wants?|wanna|wish(?:es)?|like|needs?|require|expect|insist"
     r"|object|objecting|withdraw|withdrawing|revoke|revoking|contest|contesting|challenge|challenging"
     r"|exercise|exercising|invoke|invoking|take back|taking back|grateful|appreciate|instruct|refuse"
@@ -65,6 +65,21 @@ REQUEST_MOOD_RE = re.compile(
     "|".join(f"(?:{p})" for p in (_PLEASE, _FIRST_PERSON, _POLITE_QUESTION, _DECLARES_REQUEST, _IMPERATIVE)), re.I
 )
 POLITE_QUESTION_RE = re.compile(_POLITE_QUESTION, re.I)
+# The request mood of the writer alone: a third person's wish or question ("she can ask you to …", "he'll write to
+# you himself") told in the message is no request of the writer's.
+WRITER_MOOD_RE = re.compile(
+    "|".join(
+        f"(?:{p})"
+        for p in (
+            _PLEASE,
+            _FIRST_PERSON.replace("(?:i|we|he|she|they)", "(?:i|we)"),
+            _POLITE_QUESTION,
+            _DECLARES_REQUEST,
+        )
+    )
+    + f"|(?:{_IMPERATIVE})",
+    re.I,
+)
 IMPERATIVE_RE = re.compile(_IMPERATIVE, re.I)
 # The kinds of request a letter can name itself ("a subject access request", "a SAR", "a request for erasure").
 _REQUEST_KINDS = {
@@ -94,7 +109,9 @@ KNOWLEDGE_RE = re.compile(_KNOWLEDGE, re.I)
 # A clause that opens with what the reader did before ("after you deleted my account, …", "since you fixed …").
 PAST_DEED_RE = re.compile(
     r"^(?:(?:dear|hello|hi)\b[^,]*,\s*)?(?:after|since|because|as|when|now\s+that|although|once)\s+"
-    r"(?:you|your\s+\w+)\s+(?:have\s+|had\s+|already\s+|recently\s+)?\w+ed\b",
+    r"(?:(?:you|your\s+\w+)\s+(?:have\s+|had\s+|already\s+|recently\s+)?\w+ed"
+    # or in the passive: "now that my address has been updated", "since the account was closed"
+    r"|(?:my|the|our)\s+(?:\w+\s+){1,2}?(?:has|have|had|was|were)\s+(?:now\s+|already\s+)?(?:been\s+)?\w+ed)\b",
     re.I,
 )
 # The marks of the items of a list: "- my data", "• my data", "2) my data".
@@ -111,6 +128,8 @@ _GENERAL_SUBJECT = (
 GENERAL_RE = re.compile(
     r"^(?:(?:do|does|would|will|should|must|can|could|may)\s+(?:i|we|one|you|people)\s+(?:need|have|has)\s+to\b"
     rf"|(?:can|could|may|must|should|do|does|is|are|will|would|has|have)\s+{_GENERAL_SUBJECT}"
+    # an act in general terms as the subject ("Does withdrawing consent …?", "Is objecting to profiling …?")
+    r"|(?:can|could|may|does|do|is|will|would)\s+(?!(?:any|some|no|every)thing\b)[a-z]{3,}ing\b"
     rf"|how\s+(?:long|much|soon|quickly|often|many\s+\w+)\s+(?:does|do|can|may|should|must|will|has|have|is)\s+"
     rf"{_GENERAL_SUBJECT}"
     r"|(?:the|a|your|my)\s+right\s+(?:to|of)\b[^.!?]*\b(?:is|isn't|are|aren't|applies|does|doesn't|has|only)\b"
@@ -239,7 +258,7 @@ def disclaims(text: str) -> bool:
     return (
         bool(sentences)
         and GENERAL_RE.search(sentences[0]) is not None
-        and not any(REQUEST_MOOD_RE.search(s) for s in sentences if not s.endswith("?"))
+        and not any(WRITER_MOOD_RE.search(s) for s in sentences if not s.endswith("?"))
         and not any(POLITE_QUESTION_RE.search(s) for s in sentences)
     )
 
@@ -357,3 +376,23 @@ def acknowledges(text: str) -> bool:
     return not any(
         POLITE_QUESTION_RE.search(s) or (not s.endswith("?") and REQUEST_MOOD_RE.search(s)) for s in sentences
     )
+
+
+# A sentence that asks the reader NOT to delete ("I ask that you do not erase this data", "don't delete them"): what
+# the writer wants kept is no request for erasure.
+_KEEP_RE = re.compile(
+    r"\b(?:do\s+not|don['’]t|dont|not\s+to|never)\s+(?:\w+\s+)?(?:delete|erase|remove|destroy|wipe)\b", re.I
+)
+_ERASE_RE = re.compile(r"\b(?:delet|eras|remov|destroy|wip|forgotten)\w*", re.I)
+
+
+def keeps_not_erases(text: str) -> bool:
+    """Whether an English message asks that data NOT be deleted (``_KEEP_RE``) and no sentence that asks names a
+    deletion otherwise."""
+    if not plainly_english(text) or not _KEEP_RE.search(text):
+        return False
+    for sentence in _SENTENCE_START_RE.split(text.strip()):
+        rest = _KEEP_RE.sub("", sentence)
+        if _ERASE_RE.search(rest) and not KNOWLEDGE_RE.search(sentence.strip()) and asks(sentence.strip(), text):
+            return False
+    return True

@@ -95,6 +95,9 @@ EN_COMMA_LIST_RE = re.compile(
     re.I,
 )
 SHORT_MESSAGE_WORDS = 25
+# In a short message, "and" before a second long noun phrase of what is asked for: "I want my files exported and my
+# account closed with everything deleted" (a short item, "delete my name and my address", stays whole).
+EN_AND_LIST_RE = re.compile(r"\s+and\s+(?=(?:a|an|my|the|all|any)\s+(?:\S+\s+){3}\S)", re.I)
 _PAST_DEED_SPLIT_RE = re.compile(r",\s+(?=(?:i|we|please|could|can|would)\b)", re.I)
 
 
@@ -120,7 +123,7 @@ def clauses(text: str) -> list[str]:
         pieces, strip = [q for p in pieces for q in EN_SPLIT_RE.split(p)], " ,.;:!?"  # "I want:" before a list
         pieces = [q for p in pieces for q in _split_past_deed(p)]
         if len(text.split()) <= SHORT_MESSAGE_WORDS:
-            pieces = [q for p in pieces for q in EN_COMMA_LIST_RE.split(p)]
+            pieces = [r for p in pieces for q in EN_COMMA_LIST_RE.split(p) for r in EN_AND_LIST_RE.split(q)]
     parts = [p.strip(strip) for p in pieces]
     if not letters_en.is_english(text):
         parts = letters_de.split(parts)
@@ -261,6 +264,8 @@ _RECIPIENTS_RE = re.compile(
     r"|(?:let|tell|inform|notify)\s+them|art(?:icle)?\.?\s*19)\b",
     re.I,
 )
+# A clause that asks (fairly surely) to notify and names those to be told counts below the clause threshold.
+_OTHERS_RE = re.compile(_RECIPIENTS_RE.pattern + r"|\bother\s+\w+|\bothers\b", re.I)
 _YOU_DID_RE = re.compile(r"\byou\s+(?:have\s+|['’]ve\s+|had\s+|already\s+|recently\s+)*\w+ed\b", re.I)
 _NOTIFIED_ABOUT = ("access", "rectification", "erasure", "restriction")
 
@@ -301,6 +306,9 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
                     background.update(requested_rights(parse, WHOLE_THRESHOLD))
                 continue  # an explanation, a list item, a general question: asks for nothing
             supported.update(requested_rights(parse, SUPPORT_THRESHOLD))
+            if NOTIFICATION in requested_rights(parse, WHOLE_THRESHOLD) and _OTHERS_RE.search(clause):
+                asked_in.setdefault(NOTIFICATION, clause)  # "please let the others who have it know"
+                rights.extend([NOTIFICATION] if NOTIFICATION not in rights else [])
             english_asks.append((clause, requested_rights(parse, SUPPORT_THRESHOLD)))
         elif asks_question:
             if not letters_de.polite_request(clause, text):
@@ -336,6 +344,8 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
         rights.extend(r for r in stated if r not in rights)
         if NOTIFICATION in rights and parts:
             rights = _drop_notified(rights, stated, english_asks)
+    if english and "erasure" in rights and letters_en.keeps_not_erases(text):
+        rights = [r for r in rights if r != "erasure"]  # "I ask that you do not erase this data but restrict it"
     if english and (letters_en.disclaims(text) or letters_en.acknowledges(text)):
         rights, declared = [], []  # "I am not making a request myself", "Thank you for confirming the deletion."
     question_about = rights_named(text) if intent == QUESTION_INTENT else []

@@ -414,3 +414,12 @@ def test_an_english_clause_asking_to_tell_others_gives_notification_below_the_cl
         [(parts[0], parse("request_erasure", 0.95)), (parts[1], parse("request_notification", 0.6))],
     )
     assert t.rights == ["erasure", "notification"]
+
+    text = "Correct my surname and do not share my details with partners."
+    parts = clauses(text)
+    t = combine(
+        text,
+        parse("request_rectification", 0.9),
+        [(parts[0], parse("request_rectification", 0.95)), (parts[1], parse("request_notification", 0.6))],
+    )
+    assert t.rights == ["rectification"]

@@ -266,6 +266,7 @@ _RECIPIENTS_RE = re.compile(
 )
 # A clause that asks (fairly surely) to notify and names those to be told counts below the clause threshold.
 _OTHERS_RE = re.compile(_RECIPIENTS_RE.pattern + r"|\bother\s+\w+|\bothers\b", re.I)
+_NEGATED_RE = re.compile(r"\b(?:do\s+not|don['’]t|dont|never|not)\b", re.I)  # "do not share it with partners"
 _YOU_DID_RE = re.compile(r"\byou\s+(?:have\s+|['’]ve\s+|had\s+|already\s+|recently\s+)*\w+ed\b", re.I)
 _NOTIFIED_ABOUT = ("access", "rectification", "erasure", "restriction")
 
@@ -306,7 +307,11 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
                     background.update(requested_rights(parse, WHOLE_THRESHOLD))
                 continue  # an explanation, a list item, a general question: asks for nothing
             supported.update(requested_rights(parse, SUPPORT_THRESHOLD))
-            if NOTIFICATION in requested_rights(parse, WHOLE_THRESHOLD) and _OTHERS_RE.search(clause):
+            if (
+                NOTIFICATION in requested_rights(parse, WHOLE_THRESHOLD)
+                and _OTHERS_RE.search(clause)
+                and not _NEGATED_RE.search(clause)
+            ):
                 asked_in.setdefault(NOTIFICATION, clause)  # "please let the others who have it know"
                 rights.extend([NOTIFICATION] if NOTIFICATION not in rights else [])
             english_asks.append((clause, requested_rights(parse, SUPPORT_THRESHOLD)))

@@ -379,5 +379,8 @@ def copy_to_take(text: str) -> bool:
 
 
 def access_named(text: str) -> bool:
-    """Whether a German message names access by its own words, not only as a copy."""
-    return _ACCESS_WORDS_RE.search(text) is not None
+    """Whether a German message names access by its own words, asks who received its data ("sagen Sie mir, an wen
+    Sie sie weitergegeben haben") or asks for a copy in a sentence that names no file format."""
+    if _ACCESS_WORDS_RE.search(text) or RECIPIENTS_ASKED_RE.search(text):
+        return True
+    return any(re.search(r"kopie", s, re.I) and not _FORMAT_RE.search(s) for s in sentences(text))

@@ -274,3 +274,39 @@ def test_a_decided_complaint_is_performed_despite_a_reason_or_a_closing_question
 def test_thanks_and_thinking_it_over_ask_nothing() -> None:
     assert letters_de.asks_nothing("Danke für die Infos zur Löschung. Ich überlege es mir noch.")
     assert letters_de.asks_nothing("Meine Daten sind weg, ich wollte mich nur bedanken.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Guten Tag. Bitte sperren Sie meine Anschrift nach Art. 18 DSGVO.", ["restriction"]),
+        ("Hallo. Die alten Rechnungen sind zu vernichten (Artikel 17 DSGVO), soweit möglich.", ["erasure"]),
+        (
+            "Guten Tag. Wo Sie nicht berichtigen können, bitte ich darum, die Angabe gemäß Art. 18 DSGVO zu sperren.",
+            ["restriction"],
+        ),
+        ("Nachdem Sie berichtigt haben, bitte ich, mir nach Art. 19 DSGVO die Empfänger zu nennen.", ["notification"]),
+        ("Ich mache meine Rechte aus Art. 15 bis 21 DSGVO geltend.", []),  # a range, not one right
+        ("Bitte entfernen Sie das Foto nach Art. 17 i. V. m. Art. 21 DSGVO.", ["erasure"]),  # cited alongside
+        ("Gilt Art. 20 DSGVO auch für Fotos?", []),  # a question
+        ("Sollten Sie nicht antworten, werde ich Art. 15 DSGVO durchsetzen. Bitte melden Sie sich.", []),  # a threat
+        ("Ich bin seit 2019 Kunde. Art. 16 DSGVO kenne ich.", []),  # no request
+    ],
+)
+def test_an_article_cited_in_a_request_sentence_adds_its_right(text: str, expected: list[str]) -> None:
+    assert letters_de.cited(text) == expected
+
+
+def test_a_copy_in_a_file_format_is_portability_unless_access_is_named() -> None:
+    assert letters_de.copy_to_take("Schickt mir bitte alles als XML und dann Konto zu.")
+    assert letters_de.copy_to_take("Ich hätte gern meine Kundendaten in einer CSV-Datei.")
+    assert letters_de.copy_to_take("Bitte keine Kopie als JSON, nur eine Übersicht.") is False  # negated
+    assert letters_de.copy_to_take("Bekomme ich meine Daten als CSV?") is False  # a question
+    text = "Ich will eine Kopie meiner Bestellungen als Datei und danach meinen Account weg."
+    assert combine(text, parse("request_access+request_erasure", 0.9), []).rights == ["erasure", "portability"]
+    text = "Bitte eine Auskunft und die Rohdaten als JSON."
+    assert combine(text, parse("request_access", 0.9), []).rights == ["access", "portability"]
+    text = "Bitte eine Kopie meiner Akte. Die Fotos hätte ich außerdem gern als Datei."
+    assert combine(text, parse("request_access", 0.9), []).rights == ["access", "portability"]
+    text = "Exportiert meine Daten maschinenlesbar und nennt mir, an wen ihr sie übermittelt habt."
+    assert letters_de.access_named(text)

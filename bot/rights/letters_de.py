@@ -314,3 +314,73 @@ def declared(text: str) -> list[str]:
     if notification_asked(text):
         found.append("notification")
     return found
+
+
+# The rights of the GDPR's articles a German request sentence cites ("Bitte löschen Sie … nach Art. 17 DSGVO",
+# "… sind zu löschen (Art. 17 DSGVO)", "bitte ich Sie, mir gemäß Art. 19 Satz 2 DSGVO mitzuteilen").
+_ARTICLE_RIGHTS = {
+    "15": "access",
+    "16": "rectification",
+    "17": "erasure",
+    "18": "restriction",
+    "19": "notification",
+    "20": "portability",
+    "21": "objection",
+    "22": "automated_decision",
+}
+# One article, not a range or a list ("Art. 15 bis 21", "Art. 15, 16"), nor one cited alongside ("i. V. m. Art. 21").
+_ARTICLE_RE = re.compile(
+    r"(?<!\bv\.\sm\.\s)(?<!\bv\.m\.\s)(?<!\bverbindung\smit\s)\bart(?:ikel|\.)?\s*(\d{1,2})\b"
+    r"(?!\s*(?:bis|und|oder|[-–,]\s*\d))",
+    re.I,
+)
+# The comma clause that cites must not be a condition, a negation or a threat ("falls Sie nicht …", "sonst …").
+_CITING_HEDGE_RE = re.compile(
+    r"\b(?:falls|wenn|sofern|soweit|sollte|sollten|andernfalls|ansonsten|sonst|nicht|kein\w*|ob|werde|würde)\b", re.I
+)
+
+
+def cited(text: str) -> list[str]:
+    """Rights of the articles 15 to 22 that a German sentence worded as a request cites, in a clause of it that is
+    no condition, negation or threat; not in a question other than a polite one, nor in background
+    ("nachdem Sie …")."""
+    found: list[str] = []
+    for sentence in sentences(text):
+        if sentence.endswith("?") and not POLITE_QUESTION_RE.search(sentence):
+            continue
+        if not (REQUEST_MOOD_RE.search(sentence) or POLITE_QUESTION_RE.search(sentence)):
+            continue
+        for clause in BACKGROUND_RE.sub(" ", sentence).split(","):
+            if _CITING_HEDGE_RE.search(clause):
+                continue
+            for number in _ARTICLE_RE.findall(clause):
+                right = _ARTICLE_RIGHTS.get(number)
+                if right and right not in found:
+                    found.append(right)
+    return found
+
+
+# A copy in a file format ("eine Kopie als CSV", "meine Daten als JSON", "als Datei zum Mitnehmen", "im XML-Format"):
+# data to take along (portability), not access, unless access is also named by its own words ("Auskunft").
+_FORMAT_RE = re.compile(
+    r"\b(?:als|im|in\s+einem|in\s+einer)\s+(?:\w+\s+)?(?:csv|json|xml|datei|excel|xlsx)\b|\bmaschinenlesbar\w*", re.I
+)
+_ACCESS_WORDS_RE = re.compile(
+    r"auskunft|auskünfte|einsicht|welche\s+daten|\bwas\b[^.;!?]*\bgespeichert|\bwissen\b|\berfahren\b|übersicht", re.I
+)
+
+
+def copy_to_take(text: str) -> bool:
+    """Whether a German message asks for its data in a file format (in a sentence that asks, not negated)."""
+    return any(
+        _FORMAT_RE.search(s) and not _NEGATED_RE.search(s) and asks(s, text) and not s.endswith("?")
+        for s in sentences(text)
+    )
+
+
+def access_named(text: str) -> bool:
+    """Whether a German message names access by its own words, asks who received its data ("sagen Sie mir, an wen
+    Sie sie weitergegeben haben") or asks for a copy in a sentence that names no file format."""
+    if _ACCESS_WORDS_RE.search(text) or RECIPIENTS_ASKED_RE.search(text):
+        return True
+    return any(re.search(r"kopie", s, re.I) and not _FORMAT_RE.search(s) for s in sentences(text))

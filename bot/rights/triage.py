@@ -336,6 +336,12 @@ def combine(text: str, whole: dict[str, Any], parts: Iterable[tuple[str, dict[st
             rights = [r for r in rights if r != NOTIFICATION]
         if not asks_question:  # "bis dahin nicht verwenden", "möchte wissen, welche Daten gespeichert sind"
             rights.extend(r for r in letters_de.declared(text) if r not in rights)
+        if not asks_question or letter:  # "Bitte löschen Sie … nach Art. 17 DSGVO", a question's polite request too
+            rights.extend(r for r in letters_de.cited(text) if r not in rights)
+        if letters_de.copy_to_take(text) and (rights or not asks_question):  # "eine Kopie als CSV": portability
+            if not letters_de.access_named(text) and "access" not in letters_de.cited(text):
+                rights = [r for r in rights if r != "access"]
+            rights.extend(r for r in ["portability"] if r not in rights)
     rights.extend(r for r in performed if r not in rights)  # "Ich widerspreche …", "hiermit widerrufe ich …"
     if english and parts and len(text.split()) > SHORT_MESSAGE_WORDS and letters_en.plainly_english(text):
         # A right of the whole letter that a statement of its background carries ("You recently corrected my

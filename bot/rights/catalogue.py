@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -145,6 +146,16 @@ def _german() -> dict[str, Right]:
 def right_ids() -> list[str]:
     """Canonical right ids in contract order."""
     return list(catalogue())
+
+
+def rights_by_article() -> dict[str, str]:
+    """Right ids by the number of the GDPR article they rest on ("17" -> "erasure", "7" -> "withdraw_consent")."""
+    found = {}
+    for right in catalogue().values():
+        number = re.match(r"Art\.\s*(\d+)", right.article)
+        if number:
+            found[number.group(1)] = right.id
+    return found
 
 
 def rights_from_intent(intent: str | None) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from bot.rights.catalogue import rights_by_article
 from bot.rights.named_de import rights_named_de
 
 # No sentence break after an abbreviation, an initial or a number ("Art. 6 Abs. 1 lit. f", "z. B.", "1. Juni").
@@ -318,16 +319,7 @@ def declared(text: str) -> list[str]:
 
 # The rights of the GDPR's articles a German request sentence cites ("Bitte löschen Sie … nach Art. 17 DSGVO",
 # "… sind zu löschen (Art. 17 DSGVO)", "bitte ich Sie, mir gemäß Art. 19 Satz 2 DSGVO mitzuteilen").
-_ARTICLE_RIGHTS = {
-    "15": "access",
-    "16": "rectification",
-    "17": "erasure",
-    "18": "restriction",
-    "19": "notification",
-    "20": "portability",
-    "21": "objection",
-    "22": "automated_decision",
-}
+_ARTICLE_RIGHTS = {n: r for n, r in rights_by_article().items() if n not in ("7", "77")}  # 15-22
 # One article, not a range or a list ("Art. 15 bis 21", "Art. 15, 16"), nor one cited alongside ("i. V. m. Art. 21").
 _ARTICLE_RE = re.compile(
     r"(?<!\bv\.\sm\.\s)(?<!\bv\.m\.\s)(?<!\bverbindung\smit\s)\bart(?:ikel|\.)?\s*(\d{1,2})\b"

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from bot.rights.catalogue import rights_by_article
+
 # Words much more frequent in English than in German texts: a message with more of them is English.
 _EN_WORDS = frozenset({
     "i", "you", "your", "my", "me", "the", "please", "to", "of", "and", "is", "are", "would", "could", "that",
@@ -295,17 +297,7 @@ def performed(text: str) -> list[str]:
 
 
 # The rights of the GDPR's articles a request sentence cites ("Under Art. 17 GDPR I request …", "as per Article 20").
-_ARTICLE_RIGHTS = {
-    "15": "access",
-    "16": "rectification",
-    "17": "erasure",
-    "18": "restriction",
-    "19": "notification",
-    "20": "portability",
-    "21": "objection",
-    "22": "automated_decision",
-    "77": "complaint",
-}
+_ARTICLE_RIGHTS = {n: r for n, r in rights_by_article().items() if n != "7"}  # 15-22 and 77
 _NUMBER = r"\d{1,2}\b(?:\s*\(\w{1,3}\))*"
 _ARTICLE_RE = re.compile(rf"\b(?:art|article)s?\.?\s*({_NUMBER}(?:\s*(?:,|and|&)\s*{_NUMBER})*)", re.I)
 _CONDITION_RE = re.compile(r"\b(?:if|unless|otherwise|should|failing|or\s+else|whether)\b", re.I)
